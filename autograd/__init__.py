@@ -1,0 +1,14 @@
+"""glassgrad's autograd: a scalar reverse-mode automatic differentiation engine you can see through.
+
+Example:
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(-3.0)
+    >>> c = a * b + b**2
+    >>> c.backward()
+    >>> a.grad, b.grad      # dc/da = b, dc/db = a + 2b
+    (-3.0, -4.0)
+"""
+
+from autograd.engine import Value, dot, is_grad_enabled, no_grad, sum, topological_order
+
+__all__ = ["Value", "dot", "is_grad_enabled", "no_grad", "sum", "topological_order"]

@@ -1,0 +1,372 @@
+"""The engine: ``Value`` records every operation into a graph, and ``backward()`` walks it backwards.
+
+A ``Value`` is a node of the computation graph: a number (``data``), the gradient of the last
+``backward()`` root with respect to it (``grad``), the ``Op`` that made it and the Values it was made
+from (its parents). Each operator below only says which ``Op`` to apply (see ``ops.py`` for every
+op's value and derivative, side by side); ``backward()`` then applies the chain rule in reverse
+topological order:
+
+    grad(parent) += grad(node) * d node / d parent      for every edge, children before parents
+
+Example:
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> c = a * b + a            # c = a*b + a
+    >>> c.backward()
+    >>> a.grad, b.grad           # dc/da = b + 1, dc/db = a
+    (-2.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from autograd import ops
+from autograd.ops import Op
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_GRAD_ENABLED = True  # switched off by ``no_grad``; one flag for the process (see ``no_grad``)
+
+
+class Value:
+    """One scalar in a computation graph: its ``data``, its ``grad``, and how it was made.
+
+    Args:
+        data: a real number (``int``, ``float``, ``bool`` or a NumPy real scalar), stored as float64.
+        label: an optional name, shown by ``repr`` and in graph pictures.
+
+    Example:
+        >>> x = Value(3.0, label="x")
+        >>> y = x**2 + 1
+        >>> y.backward()
+        >>> y, x.grad
+        (Value(data=10.0, grad=1.0), 6.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "_parents", "_op")
+    __array_ufunc__ = None  # numpy scalars defer to us: np.float64(2) * v is a Value, not an array
+
+    data: float
+    grad: float  # a Value instead after backward(create_graph=True)
+    label: str
+    _parents: tuple[Value, ...]
+    _op: Op | None
+
+    def __init__(self, data: float | int, label: str = "") -> None:
+        if isinstance(data, Value) or not isinstance(data, numbers.Real):
+            raise TypeError(
+                f"Value() takes a real number (int, float or a NumPy real scalar), "
+                f"got {type(data).__module__}.{type(data).__qualname__}"
+            )
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__qualname__}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self._parents = ()
+        self._op = None
+
+    # ---------------------------------------------------------------- graph structure
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from (empty for a leaf)."""
+        return self._parents
+
+    @property
+    def op(self) -> str:
+        """The name of the operation that made this Value (``""`` for a leaf)."""
+        return self._op.name if self._op is not None and self._parents else ""
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value made by the user (or under ``no_grad``): its grad accumulates."""
+        return not self._parents
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # ---------------------------------------------------------------- operators
+    def __add__(self, other: Value | float) -> Value:
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other: Value | float) -> Value:
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other: Value | float) -> Value:
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other: Value | float) -> Value:
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other: Value | float) -> Value:
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other: Value | float) -> Value:
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other: Value | float) -> Value:
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Value | float) -> Value:
+        return _binary(ops.DIV, other, self)
+
+    def __pow__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            return _binary(ops.POW, self, other)
+        if isinstance(other, numbers.Real):  # a constant exponent is part of the op, not a node
+            return _apply(ops.power_of(float(other)), (self,))
+        return NotImplemented
+
+    def __rpow__(self, other: Value | float) -> Value:
+        return _binary(ops.POW, other, self)
+
+    def __neg__(self) -> Value:
+        return _apply(ops.NEG, (self,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _apply(ops.ABS, (self,))
+
+    # ---------------------------------------------------------------- functions
+    def exp(self) -> Value:
+        """``e ** self``. Example: ``Value(0.0).exp().data == 1.0``."""
+        return _apply(ops.EXP, (self,))
+
+    def log(self) -> Value:
+        """Natural logarithm (``-inf`` at 0, ``nan`` below). Example: ``Value(1.0).log().data == 0.0``."""
+        return _apply(ops.LOG, (self,))
+
+    def sqrt(self) -> Value:
+        """Square root (``nan`` below 0). Example: ``Value(4.0).sqrt().data == 2.0``."""
+        return _apply(ops.SQRT, (self,))
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent. Example: ``Value(0.0).tanh().data == 0.0``."""
+        return _apply(ops.TANH, (self,))
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid ``1 / (1 + e**-x)``. Example: ``Value(0.0).sigmoid().data == 0.5``."""
+        return _apply(ops.SIGMOID, (self,))
+
+    def relu(self) -> Value:
+        """``max(x, 0)``; derivative 0 at 0. Example: ``Value(-2.0).relu().data == 0.0``."""
+        return _apply(ops.RELU, (self,))
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """``x`` above 0, ``slope * x`` below. Example: ``Value(-2.0).leaky_relu(0.5).data == -1.0``."""
+        if isinstance(slope, Value) or not isinstance(slope, numbers.Real):
+            raise TypeError(f"leaky_relu slope must be a real number, got {type(slope).__qualname__}")
+        return _apply(ops.leaky_relu_of(float(slope)), (self,))
+
+    def softplus(self) -> Value:
+        """``log(1 + e**x)``, exact for any x. Example: ``Value(0.0).softplus().data == math.log(2)``."""
+        return _apply(ops.SOFTPLUS, (self,))
+
+    def sin(self) -> Value:
+        """Sine. Example: ``Value(0.0).sin().data == 0.0``."""
+        return _apply(ops.SIN, (self,))
+
+    def cos(self) -> Value:
+        """Cosine. Example: ``Value(0.0).cos().data == 1.0``."""
+        return _apply(ops.COS, (self,))
+
+    # ---------------------------------------------------------------- the backward pass
+    def backward(self, grad: float = 1.0, *, create_graph: bool = False) -> None:
+        """Fill in ``.grad`` of every Value this one depends on, by the chain rule.
+
+        Interior nodes get d self / d node of this pass; leaves (the Values you made) add it to what
+        they had, as in PyTorch, so zero them between steps (``nn.Module.zero_grad()``).
+
+        Args:
+            grad: the seed d root / d self (1.0 for a loss).
+            create_graph: record the gradient arithmetic itself, so that the gradients are Values that
+                can be differentiated again (used by ``autograd.grad`` for higher derivatives).
+
+        Example:
+            >>> x = Value(2.0)
+            >>> y = x * x * x
+            >>> y.backward()
+            >>> x.grad
+            12.0
+        """
+        order = topological_order(self)
+        for node in order:
+            if node._parents:
+                node.grad = 0.0
+        self.grad += grad
+        for node in reversed(order):
+            parents = node._parents
+            if not parents:
+                continue
+            assert node._op is not None
+            if create_graph:
+                local = node._op.grads(node, *parents)
+            else:
+                local = node._op.grads(node.data, *[p.data for p in parents])
+            g: Any = node.grad
+            for parent, d in zip(parents, local):
+                parent.grad += g * d
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every Value ``root`` depends on, each after all of its parents, ``root`` last.
+
+    Iterative depth-first search (no recursion, so a graph a million nodes deep is fine).
+
+    Example:
+        >>> a = Value(1.0, label="a")
+        >>> b = a + 1
+        >>> [v.label or v.op for v in topological_order(b * a)]
+        ['a', '', '+', '*']
+    """
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in node._parents if p not in seen)
+    return order
+
+
+# -------------------------------------------------------------------- building nodes
+def _node(op: Op, parents: tuple[Value, ...], data: float) -> Value:
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _GRAD_ENABLED:
+        out._parents = parents
+        out._op = op
+    else:
+        out._parents = ()
+        out._op = None
+    return out
+
+
+_new_value = object.__new__
+
+
+def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
+    return _node(op, parents, op.value(*[p.data for p in parents]))
+
+
+def _binary(op: Op, a: Any, b: Any) -> Any:
+    a = a if type(a) is Value else _constant(a)
+    b = b if type(b) is Value else _constant(b)
+    if a is None or b is None:
+        return NotImplemented
+    return _node(op, (a, b), op.value(a.data, b.data))
+
+
+def _constant(x: Any) -> Value | None:
+    """A plain number taking part in an op becomes a leaf node (None if it is no number)."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, numbers.Real):
+        return Value(x)
+    return None
+
+
+def _as_values(xs: Iterable[Value | float], what: str) -> tuple[Value, ...]:
+    out = []
+    for x in xs:
+        v = _constant(x)
+        if v is None:
+            raise TypeError(f"{what} takes Values or real numbers, got {type(x).__qualname__}")
+        out.append(v)
+    return tuple(out)
+
+
+def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors builtins.sum
+    """The sum of many Values as one graph node (``builtins.sum`` would make n - 1 nodes).
+
+    Example:
+        >>> import autograd
+        >>> xs = [Value(1.0), Value(2.0), 3.0]
+        >>> s = autograd.sum(xs)
+        >>> s.backward()
+        >>> s.data, [x.grad for x in xs[:2]]
+        (6.0, [1.0, 1.0])
+    """
+    parents = _as_values(values, "autograd.sum")
+    if not parents:
+        return Value(0.0)
+    return _apply(ops.SUM, parents)
+
+
+def dot(ws: Iterable[Value | float], xs: Iterable[Value | float]) -> Value:
+    """``w_1*x_1 + ... + w_n*x_n`` as one graph node: a neuron's weighted sum.
+
+    Example:
+        >>> import autograd
+        >>> w = [Value(2.0), Value(-1.0)]
+        >>> y = autograd.dot(w, [3.0, 4.0])
+        >>> y.backward()
+        >>> y.data, [wi.grad for wi in w]
+        (2.0, [3.0, 4.0])
+    """
+    w = _as_values(ws, "autograd.dot")
+    x = _as_values(xs, "autograd.dot")
+    if len(w) != len(x):
+        raise ValueError(f"autograd.dot needs two sequences of one length, got {len(w)} and {len(x)}")
+    if not w:
+        return Value(0.0)
+    return _apply(ops.DOT, w + x)
+
+
+# -------------------------------------------------------------------- no_grad
+class no_grad:  # noqa: N801 - named like torch.no_grad
+    """Build no graph inside: results are plain leaf Values (for inference and parameter updates).
+
+    Works as a context manager and as a decorator. The switch is one flag for the whole process
+    (not per thread).
+
+    Example:
+        >>> x = Value(2.0)
+        >>> with no_grad():
+        ...     y = x * 3
+        >>> y.is_leaf
+        True
+    """
+
+    def __enter__(self) -> None:
+        global _GRAD_ENABLED
+        self._was = _GRAD_ENABLED
+        _GRAD_ENABLED = False
+
+    def __exit__(self, *exc: object) -> None:
+        global _GRAD_ENABLED
+        _GRAD_ENABLED = self._was
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with no_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations are being recorded (False inside ``no_grad``).
+
+    Example:
+        >>> with no_grad():
+        ...     is_grad_enabled()
+        False
+    """
+    return _GRAD_ENABLED
+
+
+__all__ = ["Value", "dot", "is_grad_enabled", "no_grad", "sum", "topological_order"]

@@ -1,0 +1,131 @@
+"""The calculus of glassgrad: every primitive's value and local derivatives, side by side.
+
+Each ``Op`` is two rules:
+
+* ``value(*inputs)`` computes the result from the inputs' numbers;
+* ``grads(out, *inputs)`` gives the local derivative d out / d input for each input.
+
+That is all the engine needs to know about an operation; the backward pass in ``engine.py`` applies
+the chain rule with these rules and nothing else. Every ``grads`` rule is written once and used two
+ways: with plain floats for an ordinary ``backward()``, and with ``Value`` objects for
+``backward(create_graph=True)``, where the derivative arithmetic is itself recorded on the graph so
+that it can be differentiated again (this is how ``grad(grad(f))`` works). The helpers ``_log``,
+``_sin`` ... below pick the float function or the ``Value`` method accordingly.
+
+Example:
+    >>> EXP.value(0.0), EXP.grads(1.0, 0.0)
+    (1.0, (1.0,))
+    >>> MUL.grads(6.0, 2.0, 3.0)  # d(a*b)/da = b, d(a*b)/db = a
+    (3.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from autograd import _math
+
+
+class Op(NamedTuple):
+    """A primitive operation: its name, its value and its local derivatives.
+
+    Example:
+        >>> square = Op("square", lambda x: x * x, lambda out, x: (2 * x,))
+        >>> square.value(3.0), square.grads(9.0, 3.0)
+        (9.0, (6.0,))
+    """
+
+    name: str
+    value: Callable[..., float]
+    grads: Callable[..., tuple[Any, ...]]
+
+
+# A rule's inputs are floats (plain backward) or Values (create_graph): these pick the right function.
+def _is_number(x: Any) -> bool:
+    return type(x) is float
+
+
+def _div(a: Any, b: Any) -> Any:
+    return _math.div(a, b) if _is_number(a) and _is_number(b) else a / b
+
+
+def _pow(a: Any, b: Any) -> Any:
+    return _math.power(a, b) if _is_number(a) and _is_number(b) else a**b
+
+
+def _log(x: Any) -> Any:
+    return _math.log(x) if _is_number(x) else x.log()
+
+
+def _sin(x: Any) -> Any:
+    return _math.sin(x) if _is_number(x) else x.sin()
+
+
+def _cos(x: Any) -> Any:
+    return _math.cos(x) if _is_number(x) else x.cos()
+
+
+def _sigmoid(x: Any) -> Any:
+    return _math.sigmoid(x) if _is_number(x) else x.sigmoid()
+
+
+def _data(x: Any) -> float:
+    """The number inside: piecewise-constant derivatives (relu, abs) depend on it, not on the graph."""
+    return x if _is_number(x) else x.data
+
+
+#            name        value                                 d out / d input, given out and the inputs
+ADD = Op("+", operator.add, lambda out, a, b: (1.0, 1.0))
+SUB = Op("-", operator.sub, lambda out, a, b: (1.0, -1.0))
+MUL = Op("*", operator.mul, lambda out, a, b: (b, a))
+DIV = Op("/", _math.div, lambda out, a, b: (_div(1.0, b), _div(-out, b)))
+POW = Op("**", _math.power, lambda out, a, b: (b * _pow(a, b - 1.0), out * _log(a)))
+NEG = Op("neg", operator.neg, lambda out, x: (-1.0,))
+ABS = Op("abs", abs, lambda out, x: (_math.sign(_data(x)),))
+EXP = Op("exp", _math.exp, lambda out, x: (out,))
+LOG = Op("log", _math.log, lambda out, x: (_div(1.0, x),))
+SQRT = Op("sqrt", _math.sqrt, lambda out, x: (_div(0.5, out),))
+TANH = Op("tanh", _math.tanh, lambda out, x: (1.0 - out * out,))
+SIGMOID = Op("sigmoid", _math.sigmoid, lambda out, x: (out * (1.0 - out),))
+SOFTPLUS = Op("softplus", _math.softplus, lambda out, x: (_sigmoid(x),))
+RELU = Op("relu", _math.relu, lambda out, x: (_math.step(_data(x)),))
+SIN = Op("sin", _math.sin, lambda out, x: (_cos(x),))
+COS = Op("cos", _math.cos, lambda out, x: (-_sin(x),))
+# n-ary, fused into one node each: a neuron's weighted sum costs one node instead of 2n.
+SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs))
+DOT = Op(
+    "dot",  # inputs are w_1..w_n, x_1..x_n; d/dw_i = x_i and d/dx_i = w_i
+    lambda *wx: sum(map(operator.mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
+    lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2],
+)
+
+
+# Ops with a constant parameter: one Op per constant, cached (exponents and slopes are few).
+@functools.lru_cache(maxsize=256)
+def power_of(c: float) -> Op:
+    """``x ** c`` for a constant exponent ``c``: d/dx = c * x ** (c - 1).
+
+    Example:
+        >>> square = power_of(2.0)
+        >>> square.name, square.value(3.0), square.grads(9.0, 3.0)
+        ('**2', 9.0, (6.0,))
+    """
+    return Op(f"**{c:g}", lambda x: _math.power(x, c), lambda out, x: (c * _pow(x, c - 1.0),))
+
+
+@functools.lru_cache(maxsize=256)
+def leaky_relu_of(slope: float) -> Op:
+    """``x if x > 0 else slope * x``: d/dx = 1 or slope.
+
+    Example:
+        >>> leaky_relu_of(0.1).value(-2.0), leaky_relu_of(0.1).grads(-0.2, -2.0)
+        (-0.2, (0.1,))
+    """
+    return Op(
+        f"leaky_relu({slope:g})",
+        lambda x: x if x > 0.0 else slope * x,
+        lambda out, x: (1.0 if _data(x) > 0.0 else slope,),
+    )
