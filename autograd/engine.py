@@ -46,7 +46,7 @@ class Value:
         (Value(data=10.0, grad=1.0), 6.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_op")
+    __slots__ = ("__weakref__", "_op", "_parents", "data", "grad", "label")
     __array_ufunc__ = None  # numpy scalars defer to us: np.float64(2) * v is a Value, not an array
 
     data: float
@@ -115,66 +115,65 @@ class Value:
         return _binary(ops.DIV, other, self)
 
     def __pow__(self, other: Value | float) -> Value:
-        if isinstance(other, Value):
-            return _binary(ops.POW, self, other)
-        if isinstance(other, numbers.Real):  # a constant exponent is part of the op, not a node
-            return _apply(ops.power_of(float(other)), (self,))
-        return NotImplemented
+        # A constant exponent is part of the op, so x**2 is one node (as torch.pow(x, 2) is).
+        if type(other) is float or type(other) is int or _is_real_number(other):
+            return _unary(ops.power_of(float(other)), self)  # type: ignore[arg-type]
+        return _binary(ops.POW, self, other)
 
     def __rpow__(self, other: Value | float) -> Value:
         return _binary(ops.POW, other, self)
 
     def __neg__(self) -> Value:
-        return _apply(ops.NEG, (self,))
+        return _unary(ops.NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return _apply(ops.ABS, (self,))
+        return _unary(ops.ABS, self)
 
     # ---------------------------------------------------------------- functions
     def exp(self) -> Value:
         """``e ** self``. Example: ``Value(0.0).exp().data == 1.0``."""
-        return _apply(ops.EXP, (self,))
+        return _unary(ops.EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm (``-inf`` at 0, ``nan`` below). Example: ``Value(1.0).log().data == 0.0``."""
-        return _apply(ops.LOG, (self,))
+        return _unary(ops.LOG, self)
 
     def sqrt(self) -> Value:
         """Square root (``nan`` below 0). Example: ``Value(4.0).sqrt().data == 2.0``."""
-        return _apply(ops.SQRT, (self,))
+        return _unary(ops.SQRT, self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent. Example: ``Value(0.0).tanh().data == 0.0``."""
-        return _apply(ops.TANH, (self,))
+        return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid ``1 / (1 + e**-x)``. Example: ``Value(0.0).sigmoid().data == 0.5``."""
-        return _apply(ops.SIGMOID, (self,))
+        return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
         """``max(x, 0)``; derivative 0 at 0. Example: ``Value(-2.0).relu().data == 0.0``."""
-        return _apply(ops.RELU, (self,))
+        return _unary(ops.RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """``x`` above 0, ``slope * x`` below. Example: ``Value(-2.0).leaky_relu(0.5).data == -1.0``."""
         if isinstance(slope, Value) or not isinstance(slope, numbers.Real):
             raise TypeError(f"leaky_relu slope must be a real number, got {type(slope).__qualname__}")
-        return _apply(ops.leaky_relu_of(float(slope)), (self,))
+        return _unary(ops.leaky_relu_of(float(slope)), self)
 
     def softplus(self) -> Value:
         """``log(1 + e**x)``, exact for any x. Example: ``Value(0.0).softplus().data == math.log(2)``."""
-        return _apply(ops.SOFTPLUS, (self,))
+        return _unary(ops.SOFTPLUS, self)
 
     def sin(self) -> Value:
         """Sine. Example: ``Value(0.0).sin().data == 0.0``."""
-        return _apply(ops.SIN, (self,))
+        return _unary(ops.SIN, self)
 
     def cos(self) -> Value:
         """Cosine. Example: ``Value(0.0).cos().data == 1.0``."""
-        return _apply(ops.COS, (self,))
+        return _unary(ops.COS, self)
 
     # ---------------------------------------------------------------- the backward pass
     def backward(self, grad: float = 1.0, *, create_graph: bool = False) -> None:
@@ -196,21 +195,41 @@ class Value:
             12.0
         """
         order = topological_order(self)
-        for node in order:
+        for node in order:  # interior grads hold this pass only; leaves keep what they had
             if node._parents:
                 node.grad = 0.0
         self.grad += grad
-        for node in reversed(order):
-            parents = node._parents
-            if not parents:
-                continue
-            assert node._op is not None
-            if create_graph:
-                local = node._op.grads(node, *parents)
-            else:
-                local = node._op.grads(node.data, *[p.data for p in parents])
-            g: Any = node.grad
-            for parent, d in zip(parents, local):
+        if create_graph:
+            _backward_recorded(order)
+        else:
+            _backward_floats(order)
+
+
+def _backward_recorded(order: list[Value]) -> None:
+    """The chain rule, children before parents, with every product recorded as a graph node."""
+    for node in reversed(order):
+        if node._parents:
+            local = node._op.grads(node, *node._parents)  # type: ignore[union-attr]
+            for parent, d in zip(node._parents, local, strict=True):
+                parent.grad += node.grad * d
+
+
+def _backward_floats(order: list[Value]) -> None:
+    """The same loop on plain floats, spelled out for one and two parents (most nodes) for speed."""
+    for node in reversed(order):
+        parents = node._parents
+        g = node.grad
+        if len(parents) == 2:
+            a, b = parents
+            da, db = node._op.grads(node.data, a.data, b.data)  # type: ignore[union-attr]
+            a.grad += g * da
+            b.grad += g * db
+        elif len(parents) == 1:
+            a = parents[0]
+            a.grad += g * node._op.grads(node.data, a.data)[0]  # type: ignore[union-attr]
+        elif parents:
+            local = node._op.grads(node.data, *[p.data for p in parents])  # type: ignore[union-attr]
+            for parent, d in zip(parents, local, strict=True):
                 parent.grad += g * d
 
 
@@ -226,16 +245,20 @@ def topological_order(root: Value) -> list[Value]:
         ['a', '', '+', '*']
     """
     order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    seen = {root}
+    stack = [(root, iter(root._parents))]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
+        node, parents = stack[-1]
+        for p in parents:  # resume this node's parents where we left off
+            if p not in seen:
+                seen.add(p)
+                if p._parents:
+                    stack.append((p, iter(p._parents)))
+                    break
+                order.append(p)  # a leaf has no parents to wait for
+        else:  # all parents placed: the node can follow them
+            stack.pop()
             order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in node._parents if p not in seen)
     return order
 
 
@@ -257,25 +280,37 @@ def _node(op: Op, parents: tuple[Value, ...], data: float) -> Value:
 _new_value = object.__new__
 
 
+def _unary(op: Op, x: Value) -> Value:
+    return _node(op, (x,), op.value(x.data))
+
+
 def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
     return _node(op, parents, op.value(*[p.data for p in parents]))
 
 
-def _binary(op: Op, a: Any, b: Any) -> Any:
-    a = a if type(a) is Value else _constant(a)
-    b = b if type(b) is Value else _constant(b)
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    if type(a) is not Value:
+        a = _constant(a)
+    if type(b) is not Value:
+        b = _constant(b)
     if a is None or b is None:
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]
     return _node(op, (a, b), op.value(a.data, b.data))
 
 
 def _constant(x: Any) -> Value | None:
     """A plain number taking part in an op becomes a leaf node (None if it is no number)."""
+    if type(x) is float or type(x) is int:
+        return _node(None, (), float(x))  # type: ignore[arg-type]
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):
-        return Value(x)
+        return Value(float(x))
     return None
+
+
+def _is_real_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, Value)
 
 
 def _as_values(xs: Iterable[Value | float], what: str) -> tuple[Value, ...]:

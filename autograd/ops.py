@@ -74,7 +74,7 @@ def _sigmoid(x: Any) -> Any:
 
 def _data(x: Any) -> float:
     """The number inside: piecewise-constant derivatives (relu, abs) depend on it, not on the graph."""
-    return x if _is_number(x) else x.data
+    return float(x) if _is_number(x) else float(x.data)
 
 
 #            name        value                                 d out / d input, given out and the inputs

@@ -1,0 +1,127 @@
+"""Every op's value and gradient: against math, and against central finite differences."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from helpers import assert_grads_match, engine_grad
+
+import autograd
+from autograd import Value
+
+POINTS = [-2.7, -1.3, -0.6, -0.1, 0.2, 0.9, 1.7, 3.1]
+POSITIVE = [0.05, 0.3, 0.8, 1.0, 1.9, 4.2, 10.5]
+
+UNARY = {
+    "exp": (lambda x: x.exp(), math.exp, POINTS),
+    "log": (lambda x: x.log(), math.log, POSITIVE),
+    "sqrt": (lambda x: x.sqrt(), math.sqrt, POSITIVE),
+    "tanh": (lambda x: x.tanh(), math.tanh, POINTS),
+    "sigmoid": (lambda x: x.sigmoid(), lambda x: 1 / (1 + math.exp(-x)), POINTS),
+    "relu": (lambda x: x.relu(), lambda x: max(x, 0.0), POINTS),
+    "leaky_relu": (lambda x: x.leaky_relu(), lambda x: x if x > 0 else 0.01 * x, POINTS),
+    "leaky_relu(0.3)": (lambda x: x.leaky_relu(0.3), lambda x: x if x > 0 else 0.3 * x, POINTS),
+    "softplus": (lambda x: x.softplus(), lambda x: math.log1p(math.exp(x)), POINTS),
+    "sin": (lambda x: x.sin(), math.sin, POINTS),
+    "cos": (lambda x: x.cos(), math.cos, POINTS),
+    "neg": (lambda x: -x, lambda x: -x, POINTS),
+    "abs": (lambda x: abs(x), abs, POINTS),
+    "square": (lambda x: x**2, lambda x: x**2, POINTS),
+    "cube": (lambda x: x**3, lambda x: x**3, POINTS),
+    "reciprocal": (lambda x: x**-1, lambda x: 1 / x, POINTS),
+    "sqrt-pow": (lambda x: x**0.5, math.sqrt, POSITIVE),
+    "numpy exponent": (lambda x: x ** np.float64(2.5), lambda x: x**2.5, POSITIVE),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_value_and_gradient(name: str) -> None:
+    op, reference, points = UNARY[name]
+    for x in points:
+        assert op(Value(x)).data == pytest.approx(reference(x), rel=1e-12, abs=1e-300)
+        assert_grads_match(op, [x])
+
+
+BINARY = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": lambda a, b: a**b,
+}
+PAIRS = [(0.7, 1.3), (2.5, -0.4), (1.2, 3.0), (3.3, 0.5), (0.4, -2.2)]
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_gradients_both_values(name: str) -> None:
+    op = BINARY[name]
+    for a, b in PAIRS:
+        assert_grads_match(op, [a, b])
+        assert op(Value(a), Value(b)).data == pytest.approx(op(a, b), rel=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_with_constants_on_either_side(name: str) -> None:
+    op = BINARY[name]
+    for a, b in PAIRS:
+        assert_grads_match(lambda x, b=b: op(x, b), [a])  # Value op number
+        assert_grads_match(lambda x, a=a: op(a, x), [b])  # number op Value
+        assert op(Value(a), b).data == pytest.approx(op(a, b), rel=1e-14)
+        assert op(a, Value(b)).data == pytest.approx(op(a, b), rel=1e-14)
+
+
+def test_fused_sum_and_dot() -> None:
+    assert_grads_match(lambda a, b, c: autograd.sum([a, b * b, c, 2.0]), [0.3, -1.2, 2.0])
+    assert_grads_match(lambda w1, w2, x1: autograd.dot([w1, w2], [x1, 3.0]), [0.5, -1.5, 2.0])
+    assert_grads_match(lambda a, b: autograd.dot([a, b, a], [b, a, a]), [0.7, -0.2])
+    s = autograd.sum([Value(1.0), Value(2.0), 3])
+    assert (s.data, s.op, len(s.parents)) == (6.0, "sum", 3)
+    d = autograd.dot([Value(1.0), Value(2.0)], [3.0, 4.0])
+    assert (d.data, d.op) == (11.0, "dot")
+
+
+def test_sum_and_dot_edge_cases() -> None:
+    assert autograd.sum([]).data == 0.0
+    assert autograd.dot([], []).data == 0.0
+    with pytest.raises(ValueError, match="one length, got 2 and 3"):
+        autograd.dot([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="str"):
+        autograd.sum([Value(1.0), "x"])  # type: ignore[list-item]
+
+
+def test_value_exponent_gradient_includes_log_term() -> None:
+    # d/db a**b = a**b * log(a): the exponent is a real input when it is a Value
+    _, (da, db) = engine_grad(lambda a, b: a**b, [2.0, 3.0])
+    assert da == pytest.approx(12.0)
+    assert db == pytest.approx(8.0 * math.log(2.0))
+    _, (db2,) = engine_grad(lambda b: 2.0**b, [3.0])
+    assert db2 == pytest.approx(8.0 * math.log(2.0))
+
+
+def test_relu_and_abs_derivative_at_zero_is_zero() -> None:
+    assert engine_grad(lambda x: x.relu(), [0.0])[1] == [0.0]
+    assert engine_grad(lambda x: abs(x), [0.0])[1] == [0.0]
+    assert engine_grad(lambda x: x.leaky_relu(0.2), [0.0])[1] == [0.2]
+
+
+def test_numpy_scalars_on_either_side_give_values() -> None:
+    v = Value(3.0)
+    for product in (np.float64(2.0) * v, v * np.float64(2.0), np.float32(2.0) * v, np.int64(2) * v):
+        assert type(product) is Value
+        assert product.data == 6.0
+    assert type(np.float64(1.0) + v) is Value
+    assert type(np.float64(1.0) - v) is Value and (np.float64(1.0) - v).data == -2.0
+    assert type(np.float64(6.0) / v) is Value and (np.float64(6.0) / v).data == 2.0
+    assert (np.float64(2.0) ** Value(3.0)).data == 8.0
+    assert type(Value(np.float64(1.5)).data) is float
+
+
+def test_unsupported_operand_types_raise_type_error() -> None:
+    with pytest.raises(TypeError):
+        Value(1.0) + "a"  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        None * Value(1.0)  # type: ignore[operator]
+    with pytest.raises(TypeError, match="slope must be a real number"):
+        Value(1.0).leaky_relu("0.1")  # type: ignore[arg-type]
