@@ -9,6 +9,25 @@ Example:
     (-3.0, -4.0)
 """
 
+from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
 from autograd.engine import Value, dot, is_grad_enabled, no_grad, sum, topological_order
+from autograd.explain import Explanation, explain
+from autograd.functional import grad, hessian, value_and_grad
 
-__all__ = ["Value", "dot", "is_grad_enabled", "no_grad", "sum", "topological_order"]
+__all__ = [
+    "AnomalyError",
+    "Explanation",
+    "GradcheckError",
+    "Value",
+    "detect_anomaly",
+    "dot",
+    "explain",
+    "grad",
+    "gradcheck",
+    "hessian",
+    "is_grad_enabled",
+    "no_grad",
+    "sum",
+    "topological_order",
+    "value_and_grad",
+]

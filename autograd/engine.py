@@ -211,7 +211,13 @@ def _backward_recorded(order: list[Value]) -> None:
         if node._parents:
             local = node._op.grads(node, *node._parents)  # type: ignore[union-attr]
             for parent, d in zip(node._parents, local, strict=True):
-                parent.grad += node.grad * d
+                contribution = node.grad * d
+                # 0.0 + x would add a node that does nothing: start the sum at the first contribution
+                parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution
+
+
+def _is_zero(x: Any) -> bool:
+    return type(x) is float and x == 0.0
 
 
 def _backward_floats(order: list[Value]) -> None:

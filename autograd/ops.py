@@ -94,6 +94,7 @@ SOFTPLUS = Op("softplus", _math.softplus, lambda out, x: (_sigmoid(x),))
 RELU = Op("relu", _math.relu, lambda out, x: (_math.step(_data(x)),))
 SIN = Op("sin", _math.sin, lambda out, x: (_cos(x),))
 COS = Op("cos", _math.cos, lambda out, x: (-_sin(x),))
+IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,))  # gives grad() an input node of its own
 # n-ary, fused into one node each: a neuron's weighted sum costs one node instead of 2n.
 SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs))
 DOT = Op(

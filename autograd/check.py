@@ -1,0 +1,216 @@
+"""Checking gradients: ``gradcheck`` against finite differences, and ``detect_anomaly`` for nan/inf.
+
+Example:
+    >>> from autograd import gradcheck
+    >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
+    True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import sys
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd import engine
+from autograd.engine import Value, no_grad
+
+
+class GradcheckError(AssertionError):
+    """Raised by ``gradcheck`` when reverse mode and finite differences disagree; the message is a table."""
+
+
+def gradcheck(
+    f: Callable[..., Any],
+    inputs: Sequence[float],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
+    """Compare the engine's gradient of ``f`` at ``inputs`` with central finite differences.
+
+    Each input ``x_i`` is nudged by ``eps`` both ways: numeric_i = (f(x + eps e_i) - f(x - eps e_i)) / 2 eps.
+    The check passes where ``|analytic - numeric| <= atol + rtol * |numeric|`` for every input.
+
+    Args:
+        f: a function of scalars written with Value operations, returning a scalar Value.
+        inputs: the point to check at (numbers, or Values whose data is used).
+        eps, atol, rtol: the step and the tolerances.
+
+    Returns:
+        True when every gradient agrees.
+
+    Raises:
+        GradcheckError: with a table of input, analytic, numeric and difference for every input.
+
+    Example:
+        >>> from autograd import gradcheck
+        >>> gradcheck(lambda x: x.exp() * x.sin(), [0.7])
+        True
+    """
+    point = [_as_float(x) for x in inputs]
+    if not eps > 0:
+        raise ValueError(f"gradcheck: eps must be positive, got {eps}")
+    leaves = [Value(x) for x in point]
+    out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"gradcheck: f must return a Value, got {type(out).__qualname__}")
+    out.backward()
+    analytic = [leaf.grad for leaf in leaves]
+
+    @no_grad()
+    def at(xs: list[float]) -> float:
+        return _as_float(f(*[Value(x) for x in xs]))
+
+    numeric = []
+    for i in range(len(point)):
+        up, down = list(point), list(point)
+        up[i] += eps
+        down[i] -= eps
+        numeric.append((at(up) - at(down)) / (2 * eps))
+    bad = [
+        i
+        for i, (a, n) in enumerate(zip(analytic, numeric, strict=True))
+        if not (abs(a - n) <= atol + rtol * abs(n) or (a == n))
+    ]
+    if bad:
+        rows = [f"{'input':>6}  {'x':>12}  {'analytic':>14}  {'numeric':>14}  {'difference':>12}"]
+        for i, (x, a, n) in enumerate(zip(point, analytic, numeric, strict=True)):
+            mark = "  <- mismatch" if i in bad else ""
+            rows.append(f"{i:>6}  {x:>12.6g}  {a:>14.8g}  {n:>14.8g}  {a - n:>12.3g}{mark}")
+        raise GradcheckError(
+            f"gradcheck failed for {len(bad)} of {len(point)} inputs "
+            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g}):\n" + "\n".join(rows)
+        )
+    return True
+
+
+def _as_float(x: Any) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real):
+        return float(x)
+    raise TypeError(f"expected a real number or a Value, got {type(x).__qualname__}")
+
+
+# ---------------------------------------------------------------------------- anomaly detection
+class AnomalyError(FloatingPointError):
+    """The first nan or inf made by an op or a gradient while ``detect_anomaly`` is on."""
+
+
+class detect_anomaly:  # noqa: N801 - named like torch.autograd.detect_anomaly
+    """Stop at the first nan or inf, and say which op made it, from what, and where in your code.
+
+    Outside the context, IEEE values flow on silently. Inside, every new node's value and every gradient
+    contribution of ``backward()`` is checked. Switching it on replaces the engine's node constructor and
+    backward loop with checking versions; off, the engine runs its ordinary code, so there is no cost.
+
+    Example:
+        >>> from autograd import Value, detect_anomaly, AnomalyError
+        >>> x = Value(-1.0, label="x")
+        >>> try:
+        ...     with detect_anomaly():
+        ...         y = x.log()
+        ... except AnomalyError as err:
+        ...     print(str(err).splitlines()[0])
+        forward: log produced nan
+    """
+
+    _depth = 0
+    _saved: tuple[Any, Any, Any] | None = None
+
+    def __enter__(self) -> detect_anomaly:
+        if detect_anomaly._depth == 0:
+            detect_anomaly._saved = (engine._node, engine._backward_floats, engine._backward_recorded)
+            engine._node = _checked_node
+            engine._backward_floats = _checked_backward_floats
+            engine._backward_recorded = _checked_backward_recorded
+        detect_anomaly._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        detect_anomaly._depth -= 1
+        if detect_anomaly._depth == 0 and detect_anomaly._saved is not None:
+            engine._node, engine._backward_floats, engine._backward_recorded = detect_anomaly._saved
+
+
+_ORIGINAL_NODE = engine._node
+_sites: weakref.WeakKeyDictionary[Value, str] = weakref.WeakKeyDictionary()
+_AUTOGRAD = os.path.dirname(os.path.abspath(__file__))
+_LIBRARY = (_AUTOGRAD, os.path.join(os.path.dirname(_AUTOGRAD), "nn"))  # glassgrad's own code
+
+
+def _user_site() -> str:
+    """File and line of the first frame outside glassgrad: the user code that made the node."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) in _LIBRARY:
+        frame = frame.f_back  # type: ignore[assignment]
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
+
+
+def _describe(node: Value) -> str:
+    name = f" '{node.label}'" if node.label else ""
+    inputs = ", ".join(repr(p.data) for p in node.parents)
+    site = _sites.get(node, "unknown (detect_anomaly was off when it was built)")
+    return f"node{name} = {node.op}({inputs}), created at {site}"
+
+
+def _checked_node(op: Any, parents: tuple[Value, ...], data: float) -> Value:
+    out = _ORIGINAL_NODE(op, parents, data)
+    if parents or op is not None:
+        _sites[out] = _user_site()
+        if not math.isfinite(data):
+            raise AnomalyError(
+                f"{_phase[0]}: {op.name} produced {data!r}\n"
+                f"  inputs: {', '.join(repr(p.data) for p in parents)}\n"
+                f"  created at {_sites[out]}"
+            )
+    return out
+
+
+_phase = ["forward"]  # "backward" while a checked backward pass records its gradient arithmetic
+
+
+def _checked_loop(order: list[Value], create_graph: bool) -> None:
+    """The generic backward loop, checking each contribution as it is made."""
+    _phase[0] = "backward"
+    try:
+        _checked_steps(order, create_graph)
+    finally:
+        _phase[0] = "forward"
+
+
+def _checked_steps(order: list[Value], create_graph: bool) -> None:
+    for node in reversed(order):
+        if not node.parents:
+            continue
+        op = node._op
+        assert op is not None
+        inputs = node.parents if create_graph else [p.data for p in node.parents]
+        local = op.grads(node if create_graph else node.data, *inputs)
+        for i, (parent, d) in enumerate(zip(node.parents, local, strict=True)):
+            contribution = node.grad * d
+            value = contribution.data if isinstance(contribution, Value) else contribution
+            if not math.isfinite(value):
+                raise AnomalyError(
+                    f"backward: the gradient sent from {op.name} to its input {i} is {value!r} "
+                    f"(upstream {_plain(node.grad)!r} x local derivative {_plain(d)!r})\n"
+                    f"  at {_describe(node)}"
+                )
+            parent.grad = parent.grad + contribution
+
+
+def _plain(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _checked_backward_floats(order: list[Value]) -> None:
+    _checked_loop(order, create_graph=False)
+
+
+def _checked_backward_recorded(order: list[Value]) -> None:
+    _checked_loop(order, create_graph=True)

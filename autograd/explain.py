@@ -1,0 +1,158 @@
+"""The chain rule written out: ``explain(root)`` replays the backward pass as a table.
+
+For every node, children before parents (the order ``backward()`` runs in), it records the upstream
+gradient d root / d node, each local derivative d node / d parent, and each contribution
+upstream x local that the node sends to a parent. A parent's gradient is the sum of the contributions it
+receives. The table prints as plain text and shows as Markdown with LaTeX in a notebook.
+
+Example:
+    >>> from autograd import Value, explain
+    >>> x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    >>> y = (w * x).relu()
+    >>> y.label = "y"
+    >>> print(explain(y))  # doctest: +NORMALIZE_WHITESPACE
+    step  node  op    upstream  parent  local  contribution
+       1  y     relu  1         v1      0      0
+       2  v1    *     0         w       2      0
+                                x       -3     -0
+    gradients: w = 0, x = 0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autograd.engine import Value, topological_order
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One contribution: ``contribution = upstream * local`` sent to ``parent``."""
+
+    parent: Value
+    local: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node's part of the backward pass."""
+
+    node: Value
+    name: str
+    upstream: float
+    edges: tuple[Edge, ...]
+
+
+@dataclass
+class Explanation:
+    """A record of one backward pass: ``steps`` in the order they run, and the leaves' ``gradients``.
+
+    Example:
+        >>> from autograd import Value, explain
+        >>> a = Value(3.0, label="a")
+        >>> record = explain(a * a)
+        >>> record.gradients[0][1], len(record.steps)
+        (6.0, 1)
+    """
+
+    steps: list[Step]
+    gradients: list[tuple[str, float]]
+    names: dict[int, str] = field(repr=False)
+    hidden: int = 0
+
+    def rows(self) -> list[list[str]]:
+        """The table's rows as strings: step, node, op, upstream, parent, local, contribution."""
+        rows = []
+        for i, step in enumerate(self.steps, 1):
+            for j, edge in enumerate(step.edges):
+                head = [str(i), step.name, step.node.op, _fmt(step.upstream)] if j == 0 else ["", "", "", ""]
+                rows.append([*head, self.names[id(edge.parent)], _fmt(edge.local), _fmt(edge.contribution)])
+        return rows
+
+    def __str__(self) -> str:
+        header = ["step", "node", "op", "upstream", "parent", "local", "contribution"]
+        table = [header, *self.rows()]
+        widths = [max(len(r[k]) for r in table) for k in range(len(header))]
+        lines = []
+        for r in table:
+            cells = [
+                c.rjust(w) if k == 0 else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths, strict=True))
+            ]
+            lines.append("  ".join(cells).rstrip())
+        if self.hidden:
+            lines.append(f"... {self.hidden} more nodes not shown (raise max_nodes to see them)")
+        lines.append("gradients: " + ", ".join(f"{name} = {_fmt(g)}" for name, g in self.gradients))
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        head = (
+            "| step | node $n$ | op | upstream $\\partial L/\\partial n$ | parent $p$ | "
+            "local $\\partial n/\\partial p$ | contribution |\n|---:|---|---|---:|---|---:|---:|"
+        )
+        body = [
+            "| " + " | ".join(f"`{c}`" if k in (1, 4) and c else c for k, c in enumerate(r)) + " |"
+            for r in self.rows()
+        ]
+        tail = (
+            [f"\n*{self.hidden} more nodes not shown (raise `max_nodes` to see them).*"]
+            if self.hidden
+            else []
+        )
+        grads = ", ".join(f"$\\partial L/\\partial$`{name}` $= {_fmt(g)}$" for name, g in self.gradients)
+        return "\n".join([head, *body, *tail, "", f"Gradients: {grads}"])
+
+
+def explain(root: Value, max_nodes: int = 60) -> Explanation:
+    """Replay the backward pass from ``root`` and record every step of the chain rule.
+
+    The replay does not touch any ``.grad``; it computes exactly what ``root.backward()`` computes.
+    Unlabelled nodes are named ``v1, v2, ...`` in the order they were computed.
+
+    Args:
+        root: the output (usually the loss).
+        max_nodes: show at most this many steps; the rest are counted in a summary line (the leaves'
+            gradients are always listed).
+
+    Example:
+        >>> from autograd import Value, explain
+        >>> a = Value(2.0, label="a")
+        >>> b = (a * a).exp()
+        >>> [step.upstream for step in explain(b).steps][0]
+        1.0
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"explain takes a Value, got {type(root).__qualname__}")
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+    order = topological_order(root)
+    names: dict[int, str] = {}
+    count = 0
+    for node in order:
+        if node.label:
+            names[id(node)] = node.label
+        elif node.parents:
+            count += 1
+            names[id(node)] = f"v{count}"
+        else:
+            names[id(node)] = _fmt(node.data)  # an unlabelled leaf is a constant: show its value
+    upstream: dict[int, float] = {id(root): 1.0}
+    steps: list[Step] = []
+    for node in reversed(order):
+        if not node.parents:
+            continue
+        g = upstream.get(id(node), 0.0)
+        assert node._op is not None
+        local = node._op.grads(node.data, *[p.data for p in node.parents])
+        edges = tuple(Edge(p, d, g * d) for p, d in zip(node.parents, local, strict=True))
+        for edge in edges:
+            upstream[id(edge.parent)] = upstream.get(id(edge.parent), 0.0) + edge.contribution
+        steps.append(Step(node, names[id(node)], g, edges))
+    leaves = [node for node in order if not node.parents and node.label]
+    gradients = [(node.label, upstream.get(id(node), 0.0)) for node in leaves]
+    hidden = max(0, len(steps) - max_nodes)
+    return Explanation(steps[:max_nodes], gradients, names, hidden)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
