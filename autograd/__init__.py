@@ -10,7 +10,7 @@ Example:
 """
 
 from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
-from autograd.engine import Value, dot, is_grad_enabled, no_grad, sum, topological_order
+from autograd.engine import Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
 from autograd.explain import Explanation, explain
 from autograd.functional import grad, hessian, value_and_grad
 
@@ -27,6 +27,7 @@ __all__ = [
     "hessian",
     "is_grad_enabled",
     "no_grad",
+    "scope",
     "sum",
     "topological_order",
     "value_and_grad",

@@ -29,6 +29,7 @@ from autograd.ops import Op
 F = TypeVar("F", bound=Callable[..., Any])
 
 _GRAD_ENABLED = True  # switched off by ``no_grad``; one flag for the process (see ``no_grad``)
+_SCOPE: scope | None = None  # the innermost ``scope`` being recorded, for pictures
 
 
 class Value:
@@ -46,7 +47,7 @@ class Value:
         (Value(data=10.0, grad=1.0), 6.0)
     """
 
-    __slots__ = ("__weakref__", "_op", "_parents", "data", "grad", "label")
+    __slots__ = ("__weakref__", "_op", "_parents", "_scope", "data", "grad", "label")
     __array_ufunc__ = None  # numpy scalars defer to us: np.float64(2) * v is a Value, not an array
 
     data: float
@@ -54,6 +55,7 @@ class Value:
     label: str
     _parents: tuple[Value, ...]
     _op: Op | None
+    _scope: scope | None
 
     def __init__(self, data: float | int, label: str = "") -> None:
         if isinstance(data, Value) or not isinstance(data, numbers.Real):
@@ -68,6 +70,7 @@ class Value:
         self.label = label
         self._parents = ()
         self._op = None
+        self._scope = _SCOPE
 
     # ---------------------------------------------------------------- graph structure
     @property
@@ -79,6 +82,11 @@ class Value:
     def op(self) -> str:
         """The name of the operation that made this Value (``""`` for a leaf)."""
         return self._op.name if self._op is not None and self._parents else ""
+
+    @property
+    def scope(self) -> scope | None:
+        """The innermost ``autograd.scope`` this Value was built in (None outside any)."""
+        return self._scope
 
     @property
     def is_leaf(self) -> bool:
@@ -274,6 +282,7 @@ def _node(op: Op, parents: tuple[Value, ...], data: float) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
+    out._scope = _SCOPE
     if _GRAD_ENABLED:
         out._parents = parents
         out._op = op
@@ -399,6 +408,52 @@ class no_grad:  # noqa: N801 - named like torch.no_grad
         return wrapper  # type: ignore[return-value]
 
 
+class scope:  # noqa: N801 - a context manager, like no_grad
+    """Name the part of the graph built inside, so that pictures can group it (``nn`` modules use it).
+
+    Scopes nest; each Value remembers the innermost scope it was built in. A scope costs the engine
+    one reference per node, and nothing else.
+
+    Example:
+        >>> x = Value(1.0)
+        >>> with scope("layer 1") as outer:
+        ...     with scope("neuron 0"):
+        ...         y = (x * 2).tanh()
+        >>> y.scope.name, y.scope.parent is outer, x.scope
+        ('neuron 0', True, None)
+    """
+
+    __slots__ = ("name", "parent")
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"scope name must be a str, got {type(name).__qualname__}")
+        self.name = name
+        self.parent: scope | None = None
+
+    def __enter__(self) -> scope:
+        global _SCOPE
+        self.parent = _SCOPE
+        _SCOPE = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _SCOPE
+        _SCOPE = self.parent
+
+    def path(self) -> list[scope]:
+        """This scope and its enclosing scopes, outermost first."""
+        chain: list[scope] = []
+        node: scope | None = self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def __repr__(self) -> str:
+        return f"scope({' / '.join(s.name for s in self.path())!r})"
+
+
 def is_grad_enabled() -> bool:
     """Whether operations are being recorded (False inside ``no_grad``).
 
@@ -410,4 +465,4 @@ def is_grad_enabled() -> bool:
     return _GRAD_ENABLED
 
 
-__all__ = ["Value", "dot", "is_grad_enabled", "no_grad", "sum", "topological_order"]
+__all__ = ["Value", "dot", "is_grad_enabled", "no_grad", "scope", "sum", "topological_order"]

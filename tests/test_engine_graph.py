@@ -179,3 +179,19 @@ def test_repr_shows_data_grad_and_label() -> None:
     assert repr(x) == "Value(data=2.0, grad=3.0, label='x')"
     assert repr(y) == "Value(data=6.0, grad=1.0)"
     assert y.op == "*" and x.op == "" and y.parents[0] is x
+
+
+def test_scopes_are_recorded_and_nest() -> None:
+    x = Value(1.0)
+    with autograd.scope("layer") as layer:
+        h = x * 2
+        with autograd.scope("neuron 0") as neuron:
+            y = (h + 1).tanh()
+        z = y * h
+    after = z + 1
+    assert h.scope is layer and y.scope is neuron and z.scope is layer
+    assert x.scope is None and after.scope is None
+    assert neuron.parent is layer and [s.name for s in neuron.path()] == ["layer", "neuron 0"]
+    assert repr(neuron) == "scope('layer / neuron 0')"
+    with pytest.raises(TypeError, match="scope name must be a str"):
+        autograd.scope(3)  # type: ignore[arg-type]
