@@ -15,11 +15,11 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP_RUN): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[plot,progress]'
+	$(PY) -m pip install --quiet -e '.[plot,progress,render]'
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev,plot,progress]'
+	$(PY) -m pip install --quiet -e '.[dev,plot,progress,render]'
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from autograd.engine import Value, topological_order
@@ -136,22 +137,46 @@ def explain(root: Value, max_nodes: int = 60) -> Explanation:
             names[id(node)] = f"v{count}"
         else:
             names[id(node)] = _fmt(node.data)  # an unlabelled leaf is a constant: show its value
-    upstream: dict[int, float] = {id(root): 1.0}
-    steps: list[Step] = []
-    for node in reversed(order):
-        if not node.parents:
-            continue
-        g = upstream.get(id(node), 0.0)
-        assert node._op is not None
-        local = node._op.grads(node.data, *[p.data for p in node.parents])
-        edges = tuple(Edge(p, d, g * d) for p, d in zip(node.parents, local, strict=True))
-        for edge in edges:
-            upstream[id(edge.parent)] = upstream.get(id(edge.parent), 0.0) + edge.contribution
-        steps.append(Step(node, names[id(node)], g, edges))
+    upstream: dict[int, float] = {}
+    steps = [Step(node, names[id(node)], g, edges) for node, g, edges in replay_backward(order, upstream)]
     leaves = [node for node in order if not node.parents and node.label]
     gradients = [(node.label, upstream.get(id(node), 0.0)) for node in leaves]
     hidden = max(0, len(steps) - max_nodes)
     return Explanation(steps[:max_nodes], gradients, names, hidden)
+
+
+def replay_backward(
+    order: list[Value], grads: dict[int, float]
+) -> Iterator[tuple[Value, float, tuple[Edge, ...]]]:
+    """Run the backward pass over ``order`` (from ``topological_order``) on the side, step by step.
+
+    Yields, for each node with parents in the order ``backward()`` visits them, the node, its upstream
+    gradient and its edges. ``grads`` (keyed by ``id``) is filled as the pass goes: the root gets 1, and
+    each parent the contributions sent to it so far. No ``.grad`` is touched.
+
+    Example:
+        >>> from autograd import Value, topological_order
+        >>> x = Value(3.0)
+        >>> grads = {}
+        >>> steps = replay_backward(topological_order(x * x), grads)
+        >>> [(g, [e.contribution for e in edges]) for _, g, edges in steps]
+        [(1.0, [3.0, 3.0])]
+        >>> grads[id(x)]
+        6.0
+    """
+    if not order:
+        return
+    grads[id(order[-1])] = 1.0
+    for node in reversed(order):
+        if not node.parents:
+            continue
+        g = grads.get(id(node), 0.0)
+        assert node._op is not None
+        local = node._op.grads(node.data, *[p.data for p in node.parents])
+        edges = tuple(Edge(p, d, g * d) for p, d in zip(node.parents, local, strict=True))
+        for edge in edges:
+            grads[id(edge.parent)] = grads.get(id(edge.parent), 0.0) + edge.contribution
+        yield node, g, edges
 
 
 def _fmt(x: float) -> str:

