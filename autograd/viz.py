@@ -119,9 +119,10 @@ def draw_dot(
     dot = Picture(format="svg", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     dot.attr("node", fontname="Helvetica", fontsize="11")
     clusters: dict[scope, graphviz.Digraph] = {}
+    leaf_scopes = _leaf_scopes(order)
 
     def home(v: Value) -> graphviz.Digraph:
-        s = v.scope
+        s = v.scope or leaf_scopes.get(id(v))
         return _cluster(s, clusters) if s is not None else dot
 
     for v in values:
@@ -334,6 +335,23 @@ def _collapsed_boxes(order: list[Value], rule: Callable[[scope], bool]) -> dict[
         if box is not None:
             box_of[id(v)] = box
     return box_of
+
+
+def _leaf_scopes(order: list[Value]) -> dict[int, scope]:
+    """A leaf made outside any scope (a parameter) is drawn in the innermost scope all its users share."""
+    shared: dict[int, list[scope] | None] = {}
+    for v in order:
+        for p in v.parents:
+            if p.parents or p.scope is not None:
+                continue
+            path = v.scope.path() if v.scope is not None else []
+            common = shared.setdefault(id(p), path)
+            if common and common is not path:
+                n = 0
+                while n < min(len(common), len(path)) and common[n] is path[n]:
+                    n += 1
+                shared[id(p)] = common[:n]
+    return {key: path[-1] for key, path in shared.items() if path}
 
 
 def _cluster(s: scope, clusters: dict[scope, graphviz.Digraph]) -> graphviz.Digraph:

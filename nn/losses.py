@@ -1,0 +1,319 @@
+"""Loss functions built from ``Value`` operations: call ``loss.backward()`` and the gradients follow.
+
+Nothing here derives a gradient by hand. Each loss is an ordinary expression of Values, so the
+engine's chain rule gives every input's gradient. Each loss is a mean over the samples, reduced with
+``autograd.sum`` (one graph node for the whole batch), and returns one ``Value``.
+
+Inputs are checked at the boundary: predictions are a ``Value`` or a sequence of Values (one per
+sample), targets a number or a sequence of numbers (a list, a tuple or a NumPy array). A number target
+is one sample: it pairs with one prediction and is not broadcast.
+
+Example:
+    >>> from autograd import Value
+    >>> w = Value(0.5)
+    >>> loss = mse_loss([w * 2.0, w * 4.0], [1.0, 1.0])   # ((1 - 1)**2 + (2 - 1)**2) / 2
+    >>> loss.backward()
+    >>> loss.data, w.grad                                # d/dw = (2*0*2 + 2*1*4) / 2
+    (0.5, 4.0)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+import autograd
+from autograd import Value
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge_loss",
+    "l2_penalty",
+    "log_softmax",
+    "mse_loss",
+    "softmax",
+]
+
+Predictions: TypeAlias = Value | Sequence[Value]
+Targets: TypeAlias = float | Sequence[float] | NDArray[Any]
+
+# PyTorch's BCELoss clamps each log at -100. max(log x, -100) = log(max(x, e**-100)), and we clamp x:
+# the value is the same, but below the floor the gradient is 0 instead of 0 * (1/0) = nan at x = 0.
+_P_FLOOR = math.exp(-100.0)  # log(_P_FLOOR) == -100.0 exactly
+
+
+# ---------------------------------------------------------------- checks at the boundary
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _values(func: str, xs: object, what: str) -> list[Value]:
+    """``xs`` as a list of Values: a lone Value is one sample; anything else must be an iterable of Values."""
+    if isinstance(xs, Value):
+        return [xs]
+    if isinstance(xs, str | bytes) or not isinstance(xs, Iterable):
+        raise TypeError(f"{func}: {what} must be a Value or a sequence of Values, got {type(xs).__name__}")
+    out = list(xs)
+    for i, x in enumerate(out):
+        if not isinstance(x, Value):
+            raise TypeError(f"{func}: {what} must be Values, got {type(x).__name__} at index {i}")
+    return out
+
+
+def _numbers(func: str, xs: object, what: str = "targets") -> list[float]:
+    """``xs`` as a list of floats: a number is one sample; a list, tuple or 1-d NumPy array is many."""
+    if isinstance(xs, np.ndarray):
+        xs = xs.tolist()  # plain Python numbers (a 0-d array becomes one number)
+    if isinstance(xs, numbers.Real):
+        return [float(xs)]
+    if isinstance(xs, str | bytes) or not isinstance(xs, Iterable):
+        raise TypeError(f"{func}: {what} must be a number or a sequence of numbers, got {type(xs).__name__}")
+    out = []
+    for i, x in enumerate(xs):
+        if not isinstance(x, numbers.Real):
+            raise TypeError(f"{func}: {what} must be real numbers, got {type(x).__name__} at index {i}")
+        out.append(float(x))
+    return out
+
+
+def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list[float]]:
+    """Predictions and targets checked and paired: same length, at least one sample."""
+    p = _values(func, preds, "predictions")
+    t = _numbers(func, targets)
+    if len(p) != len(t):
+        raise ValueError(f"{func}: {_plural(len(p), 'prediction')} but {_plural(len(t), 'target')}")
+    if not p:
+        raise ValueError(f"{func}: empty input (no predictions and no targets)")
+    return p, t
+
+
+def _check_binary(func: str, targets: list[float]) -> None:
+    for i, t in enumerate(targets):
+        if not 0.0 <= t <= 1.0:
+            raise ValueError(f"{func}: targets must lie in [0, 1], got {t!r} at index {i}")
+
+
+def _mean(terms: list[Value]) -> Value:
+    """mean = sum / n, with the sum as one graph node."""
+    return autograd.sum(terms) / len(terms)
+
+
+# ---------------------------------------------------------------- regression
+def mse_loss(preds: Predictions, targets: Targets) -> Value:
+    """Mean squared error.
+
+    Formula: ``loss = mean_i (p_i - t_i)**2``
+
+    Example:
+        >>> from autograd import Value
+        >>> round(mse_loss([Value(1.0)], [3.0]).data, 6)
+        4.0
+    """
+    p, t = _pairs("mse_loss", preds, targets)
+    return _mean([(pi - ti) ** 2 for pi, ti in zip(p, t, strict=True)])
+
+
+# ---------------------------------------------------------------- binary classification
+def _clamped_log(x: Value) -> Value:
+    """``max(log x, -100)``, computed as ``log(max(x, e**-100))`` with ``max(x, c) = relu(x - c) + c``."""
+    return ((x - _P_FLOOR).relu() + _P_FLOOR).log()
+
+
+def binary_cross_entropy(probs: Predictions, targets: Targets) -> Value:
+    """Binary cross-entropy of probabilities ``p`` in [0, 1] (PyTorch's ``BCELoss``).
+
+    Formula: ``loss = -mean_i [t_i * log p_i + (1 - t_i) * log(1 - p_i)]``, each log clamped at -100
+
+    A term whose coefficient is exactly 0 is left out (so ``0 * log 0`` never makes ``nan``), and the
+    clamp keeps ``p = 0`` or ``1`` finite: a confidently wrong sample costs 100.
+
+    Example:
+        >>> from autograd import Value
+        >>> round(binary_cross_entropy([Value(0.5), Value(0.0)], [1.0, 1.0]).data, 6)  # (log 2 + 100) / 2
+        50.346574
+    """
+    p, t = _pairs("binary_cross_entropy", probs, targets)
+    _check_binary("binary_cross_entropy", t)
+    terms = []
+    for pi, ti in zip(p, t, strict=True):
+        if ti != 0.0:
+            terms.append(ti * _clamped_log(pi))  # t * log p
+        if ti != 1.0:
+            terms.append((1.0 - ti) * _clamped_log(1.0 - pi))  # (1 - t) * log(1 - p)
+    return -autograd.sum(terms) / len(p)
+
+
+def binary_cross_entropy_with_logits(logits: Predictions, targets: Targets) -> Value:
+    """Binary cross-entropy of ``sigmoid(z)``, computed from the logit ``z`` (``BCEWithLogitsLoss``).
+
+    Formula: ``loss = mean_i [softplus(z_i) - t_i * z_i]``  (``softplus(z) = log(1 + e**z)``)
+
+    ``softplus`` is exact in this engine, so the loss is finite for any finite logit, even 1e308.
+
+    Example:
+        >>> from autograd import Value
+        >>> round(binary_cross_entropy_with_logits([Value(0.0)], [1.0]).data, 6)  # log 2
+        0.693147
+    """
+    z, t = _pairs("binary_cross_entropy_with_logits", logits, targets)
+    _check_binary("binary_cross_entropy_with_logits", t)
+    return _mean([zi.softplus() - ti * zi if ti else zi.softplus() for zi, ti in zip(z, t, strict=True)])
+
+
+def hinge_loss(scores: Predictions, labels: Targets) -> Value:
+    """Max-margin loss for labels ``y`` in {-1, +1}, as in micrograd's demo (an SVM's loss).
+
+    Formula: ``loss = mean_i relu(1 - y_i * s_i)``
+
+    Example:
+        >>> from autograd import Value
+        >>> round(hinge_loss([Value(2.0), Value(0.5)], [1, -1]).data, 6)  # (0 + 1.5) / 2
+        0.75
+    """
+    s, y = _pairs("hinge_loss", scores, labels)
+    for i, yi in enumerate(y):
+        if yi not in (-1.0, 1.0):
+            raise ValueError(f"hinge_loss: labels must be -1 or +1, got {yi!r} at index {i}")
+    return _mean([(1.0 - yi * si).relu() for si, yi in zip(s, y, strict=True)])
+
+
+# ---------------------------------------------------------------- softmax and multi-class
+def _logit_row(func: str, logits: object, where: str = "") -> list[Value]:
+    """One sample's logits: a non-empty sequence of Values."""
+    if isinstance(logits, Value | str | bytes) or not isinstance(logits, Iterable):
+        raise TypeError(f"{func}: logits{where} must be a sequence of Values, got {type(logits).__name__}")
+    z = _values(func, logits, "logits" + where)
+    if not z:
+        raise ValueError(f"{func}: empty input (no logits{where})")
+    return z
+
+
+def _shifted_exps(z: list[Value]) -> tuple[list[Value], list[Value], Value]:
+    """The log-sum-exp trick: ``z_i - m``, ``e_i = exp(z_i - m)`` and ``s = sum_i e_i``, with ``m = max z``.
+
+    ``m`` is a plain float (softmax(z) = softmax(z - m) for any constant m), so no ``exp`` can overflow:
+    the largest is ``exp(0) = 1``. Then ``softmax = e / s`` and ``logsumexp(z) = m + log s``.
+    """
+    m = max(zi.data for zi in z)
+    if math.isinf(m):  # all -inf, or a +inf logit: shifting by m would make inf - inf = nan
+        m = 0.0
+    shifted = [zi - m for zi in z]
+    exps = [x.exp() for x in shifted]
+    return shifted, exps, autograd.sum(exps)
+
+
+def softmax(logits: Sequence[Value]) -> list[Value]:
+    """Probabilities from one sample's logits.
+
+    Formula: ``softmax(z)_i = exp(z_i - m) / sum_j exp(z_j - m)``, with ``m = max z``
+
+    Example:
+        >>> from autograd import Value
+        >>> [round(p.data, 6) for p in softmax([Value(0.0), Value(0.0)])]
+        [0.5, 0.5]
+    """
+    _, exps, s = _shifted_exps(_logit_row("softmax", logits))
+    return [e / s for e in exps]
+
+
+def log_softmax(logits: Sequence[Value]) -> list[Value]:
+    """Log-probabilities from one sample's logits.
+
+    Formula: ``log_softmax(z)_i = z_i - logsumexp(z) = (z_i - m) - log sum_j exp(z_j - m)``
+
+    Example:
+        >>> from autograd import Value
+        >>> [round(q.data, 6) for q in log_softmax([Value(1000.0), Value(1000.0)])]   # log(1/2)
+        [-0.693147, -0.693147]
+    """
+    shifted, _, s = _shifted_exps(_logit_row("log_softmax", logits))
+    log_s = s.log()
+    return [x - log_s for x in shifted]
+
+
+def _class_index(value: object, classes: int, i: int) -> int:
+    """A target checked as a class index: an int (not a bool) in ``0 .. classes - 1``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"cross_entropy: targets must be int class indices, got {type(value).__name__} (sample {i})"
+        )
+    index = int(value)
+    if not 0 <= index < classes:
+        raise ValueError(f"cross_entropy: target {index} of sample {i} is out of range for {classes} classes")
+    return index
+
+
+def cross_entropy(
+    logits: Sequence[Value] | Sequence[Sequence[Value]], targets: int | Sequence[int] | NDArray[Any]
+) -> Value:
+    """Softmax cross-entropy with integer class targets (PyTorch's ``cross_entropy``), mean over samples.
+
+    Formula: ``loss = mean_n [logsumexp(z_n) - z_n[t_n]] = mean_n -log_softmax(z_n)[t_n]``
+
+    ``logits`` is one sample (a sequence of Values, with an int target) or a batch (a sequence of such
+    sequences, all of one length, with a sequence of int targets).
+
+    Example:
+        >>> from autograd import Value
+        >>> round(cross_entropy([Value(0.0), Value(0.0)], 1).data, 6)   # -log(1/2)
+        0.693147
+        >>> batch = [[Value(0.0), Value(0.0)], [Value(0.0), Value(0.0)]]
+        >>> round(cross_entropy(batch, [0, 1]).data, 6)
+        0.693147
+    """
+    func = "cross_entropy"
+    if isinstance(logits, Value | str | bytes) or not isinstance(logits, Iterable):
+        raise TypeError(
+            f"{func}: logits must be a sequence (of Values, or of sequences), got {type(logits).__name__}"
+        )
+    rows: list[Any] = list(logits)
+    if not rows:
+        raise ValueError(f"{func}: empty input (no logits)")
+    raw: Any = targets.tolist() if isinstance(targets, np.ndarray) else targets
+    if isinstance(rows[0], Value):  # one sample: a row of logits and one class index
+        if not isinstance(raw, numbers.Integral) or isinstance(raw, bool):
+            raise TypeError(f"{func}: one sample takes one int target, got {type(raw).__name__}")
+        rows, ts = [rows], [raw]
+    else:
+        if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
+            raise TypeError(f"{func}: a batch takes a sequence of int targets, got {type(raw).__name__}")
+        ts = list(raw)
+        if len(rows) != len(ts):
+            raise ValueError(f"{func}: {_plural(len(rows), 'sample')} but {_plural(len(ts), 'target')}")
+    zs = [_logit_row(func, row, f" of sample {n}") for n, row in enumerate(rows)]
+    classes = len(zs[0])
+    terms = []
+    for n, (z, t) in enumerate(zip(zs, ts, strict=True)):
+        if len(z) != classes:
+            raise ValueError(f"{func}: sample {n} has {len(z)} logits but sample 0 has {classes}")
+        shifted, _, s = _shifted_exps(z)
+        terms.append(s.log() - shifted[_class_index(t, classes, n)])  # logsumexp(z) - z[t], m cancels
+    return _mean(terms)
+
+
+# ---------------------------------------------------------------- regularisation
+def l2_penalty(params: Iterable[Value], alpha: float = 1e-4) -> Value:
+    """L2 regularisation of the parameters, micrograd's ``alpha * sum(p*p)``; add it to the loss.
+
+    Formula: ``penalty = alpha * sum_i p_i**2``  (computed as one ``autograd.dot(params, params)`` node)
+
+    Example:
+        >>> from autograd import Value
+        >>> round(l2_penalty([Value(3.0), Value(4.0)], alpha=0.01).data, 6)   # 0.01 * (9 + 16)
+        0.25
+    """
+    ps = _values("l2_penalty", params, "params")
+    if not ps:
+        raise ValueError("l2_penalty: empty input (no params)")
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"l2_penalty: alpha must be a number >= 0, got {type(alpha).__name__}")
+    if not (math.isfinite(alpha) and alpha >= 0.0):
+        raise ValueError(f"l2_penalty: alpha must be a finite number >= 0, got {alpha!r}")
+    return float(alpha) * autograd.dot(ps, ps)

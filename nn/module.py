@@ -1,0 +1,631 @@
+"""Models built out of ``autograd.Value``: ``Module``, ``Neuron``, ``Layer``, ``MLP``, and saving them.
+
+A model is nothing but Values arranged in attributes. ``Module`` finds them by walking those attributes
+(``named_parameters``), so a forward pass is ordinary arithmetic on Values and ``backward()`` fills in
+every parameter's ``grad``; no derivative is written by hand here.
+
+* ``Neuron(nin)``: ``act(w . x + b)``, one fused ``dot`` node (or, with ``fused=False``, every multiply
+  and add as its own node, the graph drawn in textbooks).
+* ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values.
+* ``MLP(nin, nouts)``: layers in a row; returns a Value for one output, else a list.
+
+Models save to a plain JSON document (``save`` / ``load``), never a pickle.
+
+Example:
+    >>> model = MLP(2, [4, 1], seed=0)
+    >>> model
+    MLP(2 -> [4, 1], activation='relu', out_activation=None, 17 parameters)
+    >>> y = model([1.0, -2.0])
+    >>> y.backward()
+    >>> [name for name, _ in model.named_parameters()][:3]
+    ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
+    >>> model.predict([[1.0, -2.0]]).tolist() == [y.data]
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import numbers
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+import autograd
+from autograd import Value
+
+__all__ = ["MLP", "Layer", "Module", "Neuron", "load"]
+
+Seed: TypeAlias = int | np.random.Generator | None
+Inputs: TypeAlias = Sequence[Value | float] | NDArray[Any]
+
+FORMAT = "glassgrad.module"
+VERSION = 1
+
+# Activations by name; None means no function at all (a linear output, as in micrograd's last layer).
+_ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "leaky_relu": Value.leaky_relu,  # slope 0.01
+    "linear": None,
+}
+_INITS = ("uniform", "xavier", "he")
+
+
+class Module:
+    """The base of every model: finds its parameters, copies them in and out, saves them.
+
+    Subclasses define ``forward``; calling the module calls it. Parameters are found by walking the
+    instance's attributes in the order they were set: a ``Value``, a list of Values, a ``Module`` or a
+    list of Modules. Attributes whose names start with ``_`` are private and not walked.
+
+    Example:
+        >>> class Affine(Module):
+        ...     def __init__(self) -> None:
+        ...         self.w = [Value(2.0), Value(3.0)]
+        ...         self.b = Value(1.0)
+        ...     def forward(self, x: list[float]) -> Value:
+        ...         return autograd.dot(self.w, x) + self.b
+        >>> f = Affine()
+        >>> f([1.0, 1.0]).data
+        6.0
+        >>> f.state_dict()
+        {'w.0': 2.0, 'w.1': 3.0, 'b': 1.0}
+    """
+
+    _name: str  # set by a parent module ("Layer 0"), names the scope of this module's nodes
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward``; the Values it builds are recorded in this module's scope, for pictures."""
+        scope = self.__dict__.get("_scope")
+        if scope is None:  # one scope per module, named by its parent ("Layer 0", "Neuron 3")
+            scope = self._scope = autograd.scope(self.__dict__.get("_name", type(self).__name__))
+        with scope:
+            return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation of the model; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    # ------------------------------------------------------------ parameters
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every parameter with its dotted name (``layers.0.neurons.3.w.1``), in definition order.
+
+        A Value reached twice (a shared weight) is listed once, under its first name.
+
+        Example:
+            >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
+            ['w.0', 'w.1', 'b']
+        """
+        found: list[tuple[str, Value]] = []
+        seen: set[int] = set()
+
+        def visit(name: str, obj: object) -> None:
+            if id(obj) in seen:
+                return
+            if isinstance(obj, Value):
+                seen.add(id(obj))
+                found.append((name, obj))
+            elif isinstance(obj, Module):
+                seen.add(id(obj))
+                for attr, value in vars(obj).items():
+                    if not attr.startswith("_"):
+                        visit(f"{name}.{attr}" if name else attr, value)
+            elif isinstance(obj, (list, tuple)):
+                for i, item in enumerate(obj):
+                    visit(f"{name}.{i}", item)
+
+        visit("", self)
+        return found
+
+    def parameters(self) -> list[Value]:
+        """The parameters, in the order of ``named_parameters()``.
+
+        Example:
+            >>> len(MLP(2, [16, 16, 1]).parameters())
+            337
+        """
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """How many parameters the model has.
+
+        Example:
+            >>> Layer(3, 2).num_parameters()
+            8
+        """
+        return len(self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``grad`` to 0.0 (gradients add up across ``backward()`` calls).
+
+        Example:
+            >>> n = Neuron(2, seed=0)
+            >>> n([1.0, 2.0]).backward()
+            >>> n.zero_grad()
+            >>> [p.grad for p in n.parameters()]
+            [0.0, 0.0, 0.0]
+        """
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # ------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, float]:
+        """A copy of the parameter values: ``{dotted name: float}``.
+
+        Example:
+            >>> Neuron(1, seed=0).state_dict().keys()
+            dict_keys(['w.0', 'b'])
+        """
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, float], strict: bool = True) -> None:
+        """Copy values from ``state`` into the parameters; checks everything before changing anything.
+
+        Args:
+            state: ``{dotted name: real number}``, as made by ``state_dict()``.
+            strict: require exactly this model's names (else ValueError naming the missing and the
+                unexpected ones). With ``strict=False`` names found in both are loaded, others ignored.
+
+        Raises:
+            TypeError: ``state`` is no mapping, or a value is no real number.
+            ValueError: the names differ (``strict``), or a value does not fit in a float64.
+
+        Example:
+            >>> a, b = Neuron(2, seed=0), Neuron(2, seed=1)
+            >>> b.load_state_dict(a.state_dict())
+            >>> b.state_dict() == a.state_dict()
+            True
+        """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{where} expects a mapping of names to numbers, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        missing = [name for name in params if name not in state]
+        unexpected = [name for name in state if name not in params]
+        if strict and (missing or unexpected):
+            problems = [
+                f"{kind} {_some(names)}"
+                for kind, names in [("missing", missing), ("unexpected", unexpected)]
+                if names
+            ]
+            raise ValueError(f"{where}: keys do not match the model: " + "; ".join(problems))
+        values: dict[str, float] = {}
+        for name in params:
+            if name not in state:
+                continue
+            value = state[name]
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{where}: {name!r} must be a real number, got {type(value).__name__}")
+            try:
+                values[name] = float(value)
+            except OverflowError:
+                raise ValueError(f"{where}: {name!r} = {value!r} does not fit in a float64") from None
+        for name, number in values.items():  # everything checked: now change the model
+            params[name].data = number
+
+    # ------------------------------------------------------------ inference and files
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Run the model on each row of ``X`` without building a graph.
+
+        Args:
+            X: shape ``(n, nin)``, a NumPy array or nested lists of real numbers.
+
+        Returns:
+            float64 values shaped like the forward pass: ``(n,)`` when it returns one Value (an MLP with
+            one output, a Neuron), ``(n, nout)`` when it returns a list.
+
+        Example:
+            >>> MLP(2, [8, 3], seed=0).predict([[0.0, 1.0], [1.0, 0.0]]).shape
+            (2, 3)
+        """
+        rows = np.asarray(X)
+        if rows.dtype.kind not in "biuf":
+            raise TypeError(f"predict expects an array of real numbers, got dtype {rows.dtype}")
+        nin = getattr(self, "nin", None)  # models that declare their width get it checked here
+        if rows.ndim != 2 or (nin is not None and rows.shape[1] != nin):
+            expected = f"(n, {nin})" if nin is not None else "(n, features)"
+            raise ValueError(f"predict expects a 2-D array of shape {expected}, got shape {rows.shape}")
+        with autograd.no_grad():
+            outs = [self(row) for row in rows.astype(np.float64).tolist()]
+            if not outs:  # an empty batch: one run on zeros tells the output's shape
+                outs = [self([0.0] * rows.shape[1])]
+        return np.array([_numbers(out) for out in outs], dtype=np.float64)[: len(rows)]
+
+    def _config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture (what ``save`` writes)."""
+        raise NotImplementedError
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as a plain JSON document; ``load(path)`` rebuilds it.
+
+        The document is ``{"format": "glassgrad.module", "version": 1, "class": ..., "config": {...},
+        "parameters": {name: float}}``. Floats round-trip exactly (nan and inf are written as JSON's
+        ``NaN`` and ``Infinity``). The write is atomic: a temporary file in the same folder replaces
+        ``path`` only once complete, so a crash leaves any old file whole.
+
+        Example:
+            >>> import os, tempfile
+            >>> model = MLP(2, [3, 1], seed=0)
+            >>> with tempfile.TemporaryDirectory() as folder:
+            ...     model.save(os.path.join(folder, "model.json"))
+            ...     again = load(os.path.join(folder, "model.json"))
+            >>> again.state_dict() == model.state_dict()
+            True
+        """
+        if _REGISTRY.get(type(self).__name__) is not type(self):  # load() could not rebuild it
+            raise TypeError(
+                f"save() writes {', '.join(_REGISTRY)}, not {type(self).__name__}; "
+                "keep its state_dict() and give it back with load_state_dict() instead"
+            )
+        document = {
+            "format": FORMAT,
+            "version": VERSION,
+            "class": type(self).__name__,
+            "config": self._config(),
+            "parameters": self.state_dict(),
+        }
+        target = os.path.abspath(os.fspath(path))
+        folder, name = os.path.split(target)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(document, f, indent=2)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # temporary files are private (0600); a model file is not
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w . x + b)``.
+
+    Args:
+        nin: number of inputs.
+        activation: ``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or ``"linear"``
+            (``None`` also means linear).
+        init: ``"uniform"`` (U(-1, 1), as micrograd), ``"xavier"`` (Glorot uniform, bound
+            ``sqrt(6 / (nin + fan_out))``) or ``"he"`` (Kaiming normal, std ``sqrt(2 / nin)``). ``b`` is 0.
+        seed: an ``int``, ``None`` or a ``numpy.random.Generator`` (used as it is, and advanced).
+        fused: one ``dot`` node for the weighted sum (fast); ``False`` records every multiply and add
+            as its own node (``w0*x0 + w1*x1 + ... + b``), the same value with a bigger graph to look at.
+        fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
+
+    Example:
+        >>> n = Neuron(2, activation="tanh", seed=0)
+        >>> n.w[0].label, n.b.label, n.b.data
+        ('w0', 'b', 0.0)
+        >>> n([0.0, 0.0]).data
+        0.0
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str | None = "relu",
+        *,
+        init: str = "uniform",
+        seed: Seed = None,
+        fused: bool = True,
+        fan_out: int = 1,
+    ) -> None:
+        self.nin = _check_size("Neuron", "nin", nin)
+        self.activation = _check_activation("Neuron", activation)
+        self.fused = _check_flag("Neuron", "fused", fused)
+        init = _check_init("Neuron", init)
+        fan_out = _check_size("Neuron", "fan_out", fan_out)
+        weights = _draw(_make_rng(seed), init, self.nin, fan_out)  # drawn only once all is checked
+        self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
+        self.b = Value(0.0, label="b")
+
+    def forward(self, x: Inputs) -> Value:
+        """``activation(w . x + b)`` for ``nin`` inputs (Values or numbers)."""
+        if len(x) != self.nin:
+            raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
+        if self.fused:
+            out = autograd.dot(self.w, x) + self.b
+        else:
+            out = self.w[0] * x[0]
+            for wi, xi in zip(self.w[1:], x[1:], strict=True):
+                out = out + wi * xi
+            out = out + self.b
+        act = _ACTIVATIONS[self.activation]
+        return out if act is None else act(out)
+
+    def _config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "activation": self.activation, "fused": self.fused}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r}{_fused_note(self.fused)})"
+
+
+class Layer(Module):
+    """``nout`` neurons that read the same ``nin`` inputs; the forward pass returns a list of ``nout`` Values.
+
+    Args are those of ``Neuron``; one generator draws the weights neuron by neuron.
+
+    Example:
+        >>> layer = Layer(3, 2, activation="tanh", seed=0)
+        >>> layer
+        Layer(3, 2, activation='tanh')
+        >>> len(layer([1.0, 2.0, 3.0]))
+        2
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | None = "relu",
+        *,
+        init: str = "uniform",
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        self.nin = _check_size("Layer", "nin", nin)
+        self.nout = _check_size("Layer", "nout", nout)
+        self.activation = _check_activation("Layer", activation)
+        init = _check_init("Layer", init)
+        self.fused = _check_flag("Layer", "fused", fused)
+        rng = _make_rng(seed)
+        self.neurons = [
+            Neuron(self.nin, self.activation, init=init, seed=rng, fused=self.fused, fan_out=self.nout)
+            for _ in range(self.nout)
+        ]
+        for i, neuron in enumerate(self.neurons):
+            neuron._name = f"Neuron {i}"
+
+    def forward(self, x: Inputs) -> list[Value]:
+        """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once)."""
+        inputs = _as_inputs(x, self.nin, "Layer")
+        return [neuron(inputs) for neuron in self.neurons]
+
+    def _config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "fused": self.fused}
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r}{_fused_note(self.fused)})"
+
+
+class MLP(Module):
+    """A multilayer perceptron: ``Layer(nin, nouts[0])``, ``Layer(nouts[0], nouts[1])``, ...
+
+    Args:
+        nin: number of inputs.
+        nouts: the width of each layer, the last one being the number of outputs.
+        activation: for the hidden layers (names as in ``Neuron``).
+        out_activation: for the last layer; ``None`` (linear) as in micrograd.
+        init, seed, fused: as in ``Neuron``; one generator draws every weight, layer by layer.
+
+    The forward pass takes one example (a list, tuple or 1-D array of ``nin`` numbers or Values) and
+    returns a Value when the last layer has one output, else a list. Use ``predict`` for a batch.
+
+    Example:
+        >>> model = MLP(2, [16, 16, 1], seed=0)
+        >>> model
+        MLP(2 -> [16, 16, 1], activation='relu', out_activation=None, 337 parameters)
+        >>> type(model([0.5, -1.0])).__name__
+        'Value'
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str | None = "relu",
+        out_activation: str | None = None,
+        *,
+        init: str = "uniform",
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        self.nin = _check_size("MLP", "nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
+        self.nouts = [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        if not self.nouts:
+            raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
+        _check_activation("MLP", activation)
+        _check_activation("MLP", out_activation)
+        self.activation = activation
+        self.out_activation = out_activation
+        init = _check_init("MLP", init)
+        self.fused = _check_flag("MLP", "fused", fused)
+        rng = _make_rng(seed)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                out_activation if i == last else activation,
+                init=init,
+                seed=rng,
+                fused=fused,
+            )
+            for i in range(len(self.nouts))
+        ]
+        for i, layer in enumerate(self.layers):
+            layer._name = f"Layer {i}"
+
+    def forward(self, x: Inputs) -> Value | list[Value]:
+        """The network's output for one example of ``nin`` inputs."""
+        out = _as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            out = layer(out)
+        return out[0] if len(out) == 1 else out
+
+    def _config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": self.activation,
+            "out_activation": self.out_activation,
+            "fused": self.fused,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.nin} -> {self.nouts}, activation={self.activation!r}, "
+            f"out_activation={self.out_activation!r}{_fused_note(self.fused)}, "
+            f"{self.num_parameters()} parameters)"
+        )
+
+
+_REGISTRY: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """Rebuild a model saved by ``Module.save``: its class, its architecture and its parameters.
+
+    Raises:
+        ValueError: the file is not JSON, not a glassgrad model, of another version, or its class,
+            config or parameters do not fit together.
+
+    Example:
+        >>> import os, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     Neuron(3, activation="tanh", seed=0).save(os.path.join(folder, "n.json"))
+        ...     load(os.path.join(folder, "n.json"))
+        Neuron(3, activation='tanh')
+    """
+    where = os.fspath(path)
+    try:
+        with open(where, encoding="utf-8") as f:
+            document = json.load(f)
+    except ValueError as e:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ValueError(f"not a glassgrad model file: {where}: {e}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        found = document.get("format") if isinstance(document, dict) else type(document).__name__
+        raise ValueError(f"not a glassgrad model file: {where}: format is {found!r}, expected {FORMAT!r}")
+    if document.get("version") != VERSION or isinstance(document.get("version"), bool):
+        raise ValueError(
+            f"{where}: version {document.get('version')!r} is not supported (expected {VERSION})"
+        )
+    name, config, parameters = document.get("class"), document.get("config"), document.get("parameters")
+    if not isinstance(name, str) or name not in _REGISTRY:
+        raise ValueError(f"{where}: unknown class {name!r}, expected one of {', '.join(_REGISTRY)}")
+    if not isinstance(config, dict):
+        raise ValueError(f"{where}: config must be an object, got {type(config).__name__}")
+    if not isinstance(parameters, dict):
+        raise ValueError(f"{where}: parameters must be an object, got {type(parameters).__name__}")
+    try:
+        model = _REGISTRY[name](**config)
+        model.load_state_dict(parameters)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{where}: does not describe a valid {name}: {e}") from None
+    return model
+
+
+# ---------------------------------------------------------------- helpers
+def _check_size(who: str, name: str, value: object) -> int:
+    """``value`` as an int if it is a positive integer (not a bool), else a clear error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{who}: {name} must be a positive int, got {value!r} ({type(value).__name__})")
+    if value < 1:
+        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _check_activation(who: str, name: object) -> str:
+    """The activation's name (``None`` -> ``"linear"``), or a clear error."""
+    if name is None:
+        return "linear"
+    if not isinstance(name, str):
+        raise TypeError(f"{who}: activation must be a str or None, got {type(name).__name__}")
+    if name not in _ACTIVATIONS:
+        raise ValueError(f"{who}: unknown activation {name!r}, expected one of {', '.join(_ACTIVATIONS)}")
+    return name
+
+
+def _check_init(who: str, init: object) -> str:
+    if not isinstance(init, str):
+        raise TypeError(f"{who}: init must be a str, got {type(init).__name__}")
+    if init not in _INITS:
+        raise ValueError(f"{who}: unknown init {init!r}, expected one of {', '.join(_INITS)}")
+    return init
+
+
+def _check_flag(who: str, name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
+    return value
+
+
+def _make_rng(seed: object) -> np.random.Generator:
+    """A Generator is used as it is (so one generator feeds a whole model); an int or None seeds a new one."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed must be an int, None or a numpy.random.Generator, got {type(seed).__name__}")
+    if seed is not None and seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed}")
+    return np.random.default_rng(None if seed is None else int(seed))
+
+
+def _draw(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> NDArray[np.float64]:
+    """One neuron's ``fan_in`` initial weights."""
+    if init == "uniform":
+        return rng.uniform(-1.0, 1.0, fan_in)
+    if init == "xavier":
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-bound, bound, fan_in)
+    return rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in)  # "he"
+
+
+def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
+    """Check one example of ``nin`` inputs and make every number a Value (once, so neurons share it)."""
+    batch_hint = "; for a batch of examples use predict(X)"
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            hint = batch_hint if x.ndim == 2 else ""
+            raise ValueError(
+                f"{who} expects one example of shape ({nin},), got an array of shape {x.shape}{hint}"
+            )
+    elif not isinstance(x, (list, tuple)):
+        raise TypeError(f"{who} expects a list, tuple or 1-D array of {nin} inputs, got {type(x).__name__}")
+    elif x and isinstance(x[0], (list, tuple, np.ndarray)):
+        raise ValueError(f"{who} expects one example of {nin} inputs, got a nested sequence{batch_hint}")
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    out = []
+    for i, xi in enumerate(x):
+        if isinstance(xi, Value):
+            out.append(xi)
+        elif isinstance(xi, numbers.Real):
+            out.append(Value(float(xi)))
+        else:
+            raise TypeError(f"{who} inputs must be Values or real numbers, got {type(xi).__name__} at {i}")
+    return out
+
+
+def _numbers(out: object) -> float | list[float]:
+    """A forward result as plain floats: a Value -> its data, a list of Values -> their data."""
+    if isinstance(out, Value):
+        return out.data
+    if isinstance(out, (list, tuple)) and all(isinstance(v, Value) for v in out):
+        return [v.data for v in out]
+    raise TypeError(
+        f"predict needs forward() to return a Value or a list of Values, got {type(out).__name__}"
+    )
+
+
+def _some(names: list[str]) -> str:
+    """Up to five names, for an error message: ``'a', 'b', ... (12 in all)``."""
+    more = f", ... ({len(names)} in all)" if len(names) > 5 else ""
+    return ", ".join(repr(n) for n in names[:5]) + more
+
+
+def _fused_note(fused: bool) -> str:
+    return "" if fused else ", fused=False"

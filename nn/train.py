@@ -1,0 +1,242 @@
+"""The training loop: ``fit`` runs gradient descent over epochs and batches and returns a ``History``.
+
+One epoch is one pass over the training data. With ``batch_size=None`` each step uses every sample
+(full-batch gradient descent); with a batch size, the samples are split into batches (shuffled each
+epoch with ``shuffle=True``) and each batch gives one step: stochastic gradient descent, as the seeds
+describe it. A step is the same four lines whatever the model:
+
+    loss = loss_fn(predictions, targets)   # forward: builds the graph
+    optimizer.zero_grad()                  # gradients add up, so clear them first
+    loss.backward()                        # backward: every parameter's grad
+    optimizer.step()                       # p -= lr * grad (or Adam's rule)
+
+Example:
+    >>> import nn
+    >>> X, y = nn.data.xor()
+    >>> model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+    >>> history = fit(model, X, y, loss="mse", optimizer=nn.optim.Adam(model.parameters(), lr=0.05),
+    ...               epochs=300, progress=False)
+    >>> history.loss[-1] < 0.01, history.accuracy[-1]
+    (True, 1.0)
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+import autograd
+from autograd import Value
+from nn import losses
+from nn.module import Module
+from nn.optim import SGD, LinearLR, Optimizer
+
+LossFn = Callable[[Any, Any], Value]
+
+
+@dataclass
+class History:
+    """What ``fit`` measured, one entry per epoch.
+
+    Attributes:
+        loss: the mean training loss over the epoch's batches (weighted by batch size), L2 term included.
+        accuracy: the fraction of training samples predicted right during the epoch (before each
+            batch's update), or ``nan`` where the loss has no notion of a right answer.
+        lr: the learning rate used in the epoch's first step.
+
+    Example:
+        >>> h = History()
+        >>> h.loss.append(0.5)
+        >>> h.epochs
+        1
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs were run."""
+        return len(self.loss)
+
+
+# Each named loss: the function, how targets are stored, and when a prediction counts as right.
+def _mse_correct(p: Value, t: float) -> bool:
+    return abs(p.data - t) < 0.5
+
+
+def _probability_correct(p: Value, t: float) -> bool:
+    return (p.data >= 0.5) == (t >= 0.5)
+
+
+def _logit_correct(p: Value, t: float) -> bool:
+    return (p.data >= 0.0) == (t >= 0.5)
+
+
+def _margin_correct(p: Value, t: float) -> bool:
+    return (p.data > 0.0) == (t > 0.0)
+
+
+def _class_correct(p: Sequence[Value], t: float) -> bool:
+    scores = [v.data for v in p]
+    return scores.index(max(scores)) == int(t)
+
+
+LOSSES: dict[str, tuple[LossFn, Callable[[Any, float], bool]]] = {
+    "mse": (losses.mse_loss, _mse_correct),
+    "bce": (losses.binary_cross_entropy, _probability_correct),
+    "bce_logits": (losses.binary_cross_entropy_with_logits, _logit_correct),
+    "hinge": (losses.hinge_loss, _margin_correct),
+    "cross_entropy": (losses.cross_entropy, _class_correct),
+}
+
+
+def fit(
+    model: Module,
+    X: ArrayLike,
+    y: ArrayLike,
+    loss: str | LossFn = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int | np.random.Generator | None = None,
+    progress: bool = True,
+    *,
+    l2: float = 0.0,
+    schedule: LinearLR | None = None,
+    accuracy: Callable[[Any, float], bool] | None = None,
+    callback: Callable[[int, History], None] | None = None,
+) -> History:
+    """Train ``model`` on ``(X, y)`` by gradient descent and return the per-epoch ``History``.
+
+    Args:
+        model: an ``nn.Module`` taking one row of ``X``.
+        X: inputs, shape ``(n, features)``.
+        y: targets, shape ``(n,)``: numbers for mse/bce/hinge (labels -1/+1 for hinge), class indices
+            for cross_entropy.
+        loss: ``"mse"``, ``"bce"``, ``"bce_logits"``, ``"hinge"``, ``"cross_entropy"``, or a function
+            ``(predictions, targets) -> Value`` (a batch's predictions and targets, as lists).
+        optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``).
+        epochs: passes over the data.
+        batch_size: samples per step; ``None`` for the full batch.
+        shuffle: reshuffle the samples each epoch (minibatches only).
+        seed: for the shuffling: an int, None or a ``numpy.random.Generator``.
+        progress: show a tqdm bar on a terminal or in a notebook (never when output is not interactive,
+            or when tqdm is not installed: ``pip install 'glassgrad[progress]'``).
+        l2: add ``l2 * sum(p**2)`` over the parameters to each batch's loss (micrograd's demo: 1e-4).
+        schedule: a learning-rate schedule, stepped after every optimizer step.
+        accuracy: ``(prediction, target) -> bool`` for a custom loss (named losses know theirs).
+        callback: called as ``callback(epoch, history)`` after every epoch.
+
+    Returns:
+        A ``History`` of loss, accuracy and learning rate per epoch.
+
+    Example:
+        >>> import nn
+        >>> X, y = nn.data.moons(40, seed=0)
+        >>> model = nn.MLP(2, [8, 1], seed=0)
+        >>> h = fit(model, X, 2.0 * y - 1.0, loss="hinge", epochs=5, progress=False)
+        >>> len(h.loss), len(h.accuracy)
+        (5, 5)
+    """
+    inputs, targets = _check_data(X, y)
+    loss_fn, correct = _resolve_loss(loss, accuracy)
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
+    n = len(inputs)
+    if batch_size is None:
+        batch_size = n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    opt = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
+    if not isinstance(opt, Optimizer):
+        raise TypeError(f"fit: optimizer must be an nn.optim.Optimizer, got {type(opt).__name__}")
+    rng = np.random.default_rng(seed)
+    params = model.parameters()
+    history = History()
+    bar = _progress_bar(epochs, progress)
+    try:
+        for epoch in range(epochs):
+            order = rng.permutation(n) if shuffle and batch_size < n else np.arange(n)
+            total, right = 0.0, 0
+            history.lr.append(opt.lr)
+            for start in range(0, n, batch_size):
+                batch = order[start : start + batch_size].tolist()
+                preds = [model(inputs[i]) for i in batch]
+                batch_targets = [targets[i] for i in batch]
+                value = loss_fn(preds, batch_targets)
+                if l2:
+                    value = value + losses.l2_penalty(params, alpha=l2)
+                opt.zero_grad()
+                value.backward()
+                opt.step()
+                if schedule is not None:
+                    schedule.step()
+                total += value.data * len(batch)
+                if correct is not None:
+                    right += sum(correct(p, t) for p, t in zip(preds, batch_targets, strict=True))
+            history.loss.append(total / n)
+            history.accuracy.append(right / n if correct is not None else float("nan"))
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{history.loss[-1]:.4g}", acc=f"{history.accuracy[-1]:.3f}")
+            if callback is not None:
+                callback(epoch, history)
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[list[list[Value]], list[Any]]:
+    xs = np.asarray(X)
+    ys = np.asarray(y)
+    if xs.dtype.kind not in "biuf" or ys.dtype.kind not in "biuf":
+        raise TypeError(f"fit: X and y must hold real numbers, got dtypes {xs.dtype} and {ys.dtype}")
+    if xs.ndim != 2:
+        raise ValueError(f"fit: X must be 2-D (samples, features), got shape {xs.shape}")
+    if ys.ndim != 1 or len(ys) != len(xs):
+        raise ValueError(f"fit: y must be 1-D with one target per row of X ({len(xs)}), got shape {ys.shape}")
+    if len(xs) == 0:
+        raise ValueError("fit: X has no samples")
+    with autograd.no_grad():  # the data are constants: make each row's Values once, not every epoch
+        rows = [[Value(v) for v in row] for row in xs.astype(np.float64).tolist()]
+    return rows, ys.tolist()  # integer labels stay ints (class indices), others floats
+
+
+def _resolve_loss(
+    loss: str | LossFn, accuracy: Callable[[Any, float], bool] | None
+) -> tuple[LossFn, Callable[[Any, float], bool] | None]:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"fit: unknown loss {loss!r}, expected one of {', '.join(LOSSES)} or a function")
+        fn, correct = LOSSES[loss]
+        return fn, accuracy or correct
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a name or a function, got {type(loss).__name__}")
+    return loss, accuracy
+
+
+def _interactive() -> bool:
+    if "ipykernel" in sys.modules:  # a Jupyter notebook
+        return True
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+def _progress_bar(epochs: int, progress: bool) -> Any:
+    if not progress or not _interactive():
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # an optional extra: no bar without it
+        return None
+    return tqdm(total=epochs, unit="epoch", leave=True)

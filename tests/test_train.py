@@ -1,0 +1,170 @@
+"""fit, History, the command line and the network pictures."""
+
+from __future__ import annotations
+
+import json
+import math
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import nn
+from autograd.viz import render_svg
+from nn.__main__ import main
+from nn.optim import SGD, Adam
+from nn.train import History, fit
+from nn.viz import draw_network, plot_data, plot_decision_boundary, plot_history
+
+
+def test_full_batch_step_equals_a_hand_written_step() -> None:
+    X, y = nn.data.moons(12, seed=3)
+    a = nn.MLP(2, [4, 1], seed=5)
+    b = nn.MLP(2, [4, 1], seed=5)
+    fit(a, X, y, loss="mse", optimizer=SGD(a.parameters(), lr=0.05), epochs=1, progress=False)
+    preds = [b(list(row)) for row in X]
+    loss = nn.losses.mse_loss(preds, y.astype(float))
+    loss.backward()
+    for p in b.parameters():
+        p.data -= 0.05 * p.grad
+    assert a.state_dict() == pytest.approx(b.state_dict(), rel=1e-14, abs=1e-15)
+
+
+def test_minibatches_count_steps_and_shuffle_with_the_seed() -> None:
+    X, y = nn.data.moons(10, seed=0)
+    steps = []
+
+    class Counting(SGD):
+        def step(self) -> None:
+            steps.append(1)
+            super().step()
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    fit(model, X, y, optimizer=Counting(model.parameters(), lr=0.01), epochs=2, batch_size=4, progress=False)
+    assert len(steps) == 2 * 3  # ceil(10 / 4) batches per epoch
+    runs = []
+    for _ in range(2):
+        m = nn.MLP(2, [3, 1], seed=0)
+        fit(m, X, y, optimizer=SGD(m.parameters(), lr=0.1), epochs=3, batch_size=3, seed=7, progress=False)
+        runs.append(m.state_dict())
+    assert runs[0] == runs[1]
+    m = nn.MLP(2, [3, 1], seed=0)
+    fit(m, X, y, optimizer=SGD(m.parameters(), lr=0.1), epochs=3, batch_size=3, seed=8, progress=False)
+    assert m.state_dict() != runs[0]
+
+
+def test_history_records_loss_accuracy_and_lr() -> None:
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [8, 1], activation="tanh", seed=0)
+    opt = Adam(model.parameters(), lr=0.05)
+    schedule = nn.optim.LinearLR(opt, 1.0, 0.5, total_iters=10)
+    seen = []
+    h = fit(model, X, y, loss="mse", optimizer=opt, epochs=200, schedule=schedule, progress=False,
+            callback=lambda epoch, hist: seen.append(epoch))  # fmt: skip
+    assert isinstance(h, History) and h.epochs == 200 == len(h.accuracy) == len(h.lr) == len(seen)
+    assert h.loss[-1] < h.loss[0] and h.accuracy[-1] == 1.0
+    assert h.lr[0] == 0.05 and h.lr[-1] == pytest.approx(0.025)
+
+
+def test_cross_entropy_on_three_classes() -> None:
+    X, y = nn.data.blobs(60, centers=3, std=0.5, seed=1)
+    model = nn.MLP(2, [8, 3], seed=1)
+    h = fit(
+        model,
+        X,
+        y,
+        loss="cross_entropy",
+        optimizer=Adam(model.parameters(), lr=0.05),
+        epochs=40,
+        progress=False,
+    )
+    assert h.accuracy[-1] > 0.9
+    assert (model.predict(X).argmax(axis=1) == y).mean() > 0.9
+
+
+def test_custom_loss_has_no_accuracy_unless_given() -> None:
+    X, y = nn.data.xor()
+    model = nn.MLP(2, [2, 1], seed=0)
+    h = fit(model, X, y, loss=lambda p, t: nn.losses.mse_loss(p, t), epochs=2, progress=False)
+    assert math.isnan(h.accuracy[0])
+
+
+def test_fit_boundary_errors() -> None:
+    model = nn.MLP(2, [2, 1], seed=0)
+    X, y = nn.data.xor()
+    with pytest.raises(ValueError, match="one target per row"):
+        fit(model, X, y[:3], progress=False)
+    with pytest.raises(ValueError, match="2-D"):
+        fit(model, X[0], y, progress=False)
+    with pytest.raises(ValueError, match="unknown loss 'l1'"):
+        fit(model, X, y, loss="l1", progress=False)
+    with pytest.raises(ValueError, match="batch_size"):
+        fit(model, X, y, batch_size=0, progress=False)
+    with pytest.raises(TypeError, match="Module"):
+        fit(lambda x: x, X, y, progress=False)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="real numbers"):
+        fit(model, np.array([["a", "b"]]), [1.0], progress=False)
+
+
+def test_cli_trains_micrograd_demo_and_writes_outputs(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("matplotlib", reason="the PNGs need matplotlib: pip install 'glassgrad[plot]'")
+    assert main(["train", "--out", str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "final training accuracy: 100%" in out
+    assert "MLP(2 -> [16, 16, 1]" in out
+    model = nn.load(tmp_path / "model.json")
+    assert model.num_parameters() == 337
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert len(history["loss"]) == 100 and history["lr"][0] == 1.0
+    for png in ("loss.png", "boundary.png"):
+        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_options(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = main(["train", "--dataset", "spirals", "--samples", "30", "--hidden", "8", "--optimizer", "adam",
+                 "--epochs", "3", "--batch-size", "10", "--out", str(tmp_path), "--no-progress"])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "3 classes" in out and "cross_entropy" in out
+    assert nn.load(tmp_path / "model.json").layers[-1].nout == 3
+    with pytest.raises(SystemExit):
+        main(["train", "--hidden", "a,b"])
+    assert main(["train", "--epochs", "0", "--out", str(tmp_path)]) == 2
+
+
+def test_draw_network_edges_follow_weights() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    dot = draw_network(model)
+    svg = ET.fromstring(render_svg(dot).encode())
+    ns = "{http://www.w3.org/2000/svg}"
+    edges = {
+        next(g.iter(f"{ns}title")).text: next(g.iter(f"{ns}path")).get("stroke")
+        for g in svg.iter(f"{ns}g")
+        if g.get("class") == "edge"
+    }
+    assert len(edges) == 2 * 3 + 3 * 1
+    for k, layer in enumerate(model.layers, 1):
+        for j, neuron in enumerate(layer.neurons):
+            for i, w in enumerate(neuron.w):
+                assert edges[f"L{k - 1}_{i}->L{k}_{j}"] == ("#2166ac" if w.data >= 0 else "#b2182b")
+    with pytest.raises(ValueError, match="by"):
+        draw_network(model, by="size")
+    with pytest.raises(TypeError, match="MLP, Layer or Neuron"):
+        draw_network(nn.Module())
+
+
+def test_plots_return_axes_and_draw_only_what_is_asked() -> None:
+    matplotlib = pytest.importorskip(
+        "matplotlib", reason="plots need matplotlib: pip install 'glassgrad[plot]'"
+    )
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X, y = nn.data.moons(30, seed=0)
+    _, ax = plt.subplots()
+    assert plot_data(X, y, ax=ax) is ax and len(ax.collections) == 1
+    ax2 = plot_decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=15)
+    assert ax2 is not ax and len(ax2.collections) >= 2
+    ax3 = plot_history(History(loss=[1.0, 0.1], accuracy=[float("nan")] * 2))
+    assert len(ax3.lines) == 1 and ax3.get_yscale() == "log"
+    plt.close("all")
