@@ -16,6 +16,8 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from autograd import engine
 from autograd.engine import Value, no_grad
 
@@ -163,7 +165,7 @@ def _checked_node(op: Any, parents: tuple[Value, ...], data: float) -> Value:
     out = _ORIGINAL_NODE(op, parents, data)
     if parents or op is not None:
         _sites[out] = _user_site()
-        if not math.isfinite(data):
+        if not _finite(data):
             raise AnomalyError(
                 f"{_phase[0]}: {op.name} produced {data!r}\n"
                 f"  inputs: {', '.join(repr(p.data) for p in parents)}\n"
@@ -195,17 +197,22 @@ def _checked_steps(order: list[Value], create_graph: bool) -> None:
         for i, (parent, d) in enumerate(zip(node.parents, local, strict=True)):
             contribution = node.grad * d
             value = contribution.data if isinstance(contribution, Value) else contribution
-            if not math.isfinite(value):
+            if not _finite(value):
                 raise AnomalyError(
                     f"backward: the gradient sent from {op.name} to its input {i} is {value!r} "
                     f"(upstream {_plain(node.grad)!r} x local derivative {_plain(d)!r})\n"
                     f"  at {_describe(node)}"
                 )
-            parent.grad = parent.grad + contribution
+            engine._accumulate(parent, contribution)
 
 
-def _plain(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
+def _finite(x: Any) -> bool:
+    """True when the number, or every number of a batch, is finite."""
+    return math.isfinite(x) if type(x) is float else bool(np.all(np.isfinite(x)))
+
+
+def _plain(x: Any) -> Any:
+    return x.data if isinstance(x, Value) else x
 
 
 def _checked_backward_floats(order: list[Value]) -> None:

@@ -23,6 +23,9 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import numpy as np
+from numpy.typing import NDArray
+
 from autograd import ops
 from autograd.ops import Op
 
@@ -50,22 +53,17 @@ class Value:
     __slots__ = ("__weakref__", "_op", "_parents", "_scope", "data", "grad", "label")
     __array_ufunc__ = None  # numpy scalars defer to us: np.float64(2) * v is a Value, not an array
 
-    data: float
-    grad: float  # a Value instead after backward(create_graph=True)
+    data: float  # a 1-D float64 array (one number per sample) in batched mode
+    grad: float  # a Value instead after backward(create_graph=True); an array in batched mode
     label: str
     _parents: tuple[Value, ...]
     _op: Op | None
     _scope: scope | None
 
-    def __init__(self, data: float | int, label: str = "") -> None:
-        if isinstance(data, Value) or not isinstance(data, numbers.Real):
-            raise TypeError(
-                f"Value() takes a real number (int, float or a NumPy real scalar), "
-                f"got {type(data).__module__}.{type(data).__qualname__}"
-            )
+    def __init__(self, data: float | int | NDArray[Any], label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__qualname__}")
-        self.data = float(data)
+        self.data = _number(data)
         self.grad = 0.0
         self.label = label
         self._parents = ()
@@ -183,6 +181,33 @@ class Value:
         """Cosine. Example: ``Value(0.0).cos().data == 1.0``."""
         return _unary(ops.COS, self)
 
+    # ---------------------------------------------------------------- batches
+    def batch_sum(self) -> Value:
+        """The sum over the samples of a batched Value (one number per sample); a float stays itself.
+
+        Example:
+            >>> import numpy as np
+            >>> Value(np.array([1.0, 2.0, 3.0])).batch_sum().data
+            6.0
+        """
+        return _unary(ops.BATCH_SUM, self)
+
+    def batch_mean(self) -> Value:
+        """The mean over the samples of a batched Value. Example: a loss over a batch.
+
+        Example:
+            >>> import numpy as np
+            >>> Value(np.array([1.0, 2.0, 3.0])).batch_mean().data
+            2.0
+        """
+        return self.batch_sum() * (1.0 / (self.batch_size or 1))
+
+    @property
+    def batch_size(self) -> int | None:
+        """How many samples this Value holds (None for a plain scalar)."""
+        data: Any = self.data  # a float, or a 1-D array in batched mode
+        return None if type(data) is float else len(data)
+
     # ---------------------------------------------------------------- the backward pass
     def backward(self, grad: float = 1.0, *, create_graph: bool = False) -> None:
         """Fill in ``.grad`` of every Value this one depends on, by the chain rule.
@@ -202,6 +227,11 @@ class Value:
             >>> x.grad
             12.0
         """
+        if type(self.data) is not float:
+            raise ValueError(
+                "backward() needs a single number; this Value holds a batch: reduce it first, "
+                "for example loss.batch_mean().backward()"
+            )
         order = topological_order(self)
         for node in order:  # interior grads hold this pass only; leaves keep what they had
             if node._parents:
@@ -219,9 +249,20 @@ def _backward_recorded(order: list[Value]) -> None:
         if node._parents:
             local = node._op.grads(node, *node._parents)  # type: ignore[union-attr]
             for parent, d in zip(node._parents, local, strict=True):
-                contribution = node.grad * d
-                # 0.0 + x would add a node that does nothing: start the sum at the first contribution
-                parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution
+                _accumulate(parent, node.grad * d)
+
+
+def _accumulate(parent: Value, contribution: Any) -> None:
+    """``parent.grad += contribution`` for the general loops (recorded, checked).
+
+    A parent that is one number for all samples (a parameter, in batched mode) gets the sum of the
+    samples' contributions. ``0.0 + x`` would record a node that does nothing, so a zero grad is
+    replaced by the first contribution instead.
+    """
+    number = contribution.data if isinstance(contribution, Value) else contribution
+    if type(parent.data) is float and type(number) is not float:
+        contribution = contribution.batch_sum() if isinstance(contribution, Value) else float(np.sum(number))
+    parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution
 
 
 def _is_zero(x: Any) -> bool:
@@ -232,8 +273,11 @@ def _backward_floats(order: list[Value]) -> None:
     """The same loop on plain floats, spelled out for one and two parents (most nodes) for speed."""
     for node in reversed(order):
         parents = node._parents
-        g = node.grad
-        if len(parents) == 2:
+        g: Any = node.grad
+        if type(g) is not float:  # batched mode: one gradient per sample
+            if parents:
+                _backward_batched_node(node, g)
+        elif len(parents) == 2:
             a, b = parents
             da, db = node._op.grads(node.data, a.data, b.data)  # type: ignore[union-attr]
             a.grad += g * da
@@ -245,6 +289,22 @@ def _backward_floats(order: list[Value]) -> None:
             local = node._op.grads(node.data, *[p.data for p in parents])  # type: ignore[union-attr]
             for parent, d in zip(parents, local, strict=True):
                 parent.grad += g * d
+
+
+def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
+    """One node's step in batched mode, where ``g`` holds one gradient per sample.
+
+    A parent holding one number per sample gets its samples' contributions, ``g * d``. A parent that is
+    one number shared by every sample (a parameter) gets their sum: ``sum_i g_i * d_i``, a dot product.
+    """
+    local = node._op.grads(node.data, *[p.data for p in node._parents])  # type: ignore[union-attr]
+    for parent, d in zip(node._parents, local, strict=True):
+        if type(parent.data) is not float:
+            parent.grad = parent.grad + g * d  # not +=, which would write into a shared array
+        elif type(d) is float:
+            parent.grad += d * float(np.sum(g))
+        else:
+            parent.grad += float(np.dot(g, d))
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -274,6 +334,23 @@ def topological_order(root: Value) -> list[Value]:
             stack.pop()
             order.append(node)
     return order
+
+
+def _number(data: Any) -> Any:
+    """A Value's data: a float, or (batched mode) a 1-D float64 array with one number per sample."""
+    if isinstance(data, np.ndarray) and data.ndim == 1 and data.dtype.kind in "biuf":
+        return data.astype(np.float64)  # a copy: the Value owns its numbers
+    if isinstance(data, np.ndarray):
+        raise TypeError(
+            f"Value() takes a real number or a 1-D array of them (a batch), "
+            f"got an array of shape {data.shape} and dtype {data.dtype}"
+        )
+    if isinstance(data, Value) or not isinstance(data, numbers.Real):
+        raise TypeError(
+            f"Value() takes a real number (int, float or a NumPy real scalar), "
+            f"got {type(data).__module__}.{type(data).__qualname__}"
+        )
+    return float(data)
 
 
 # -------------------------------------------------------------------- building nodes
@@ -314,13 +391,14 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
 
 
 def _constant(x: Any) -> Value | None:
-    """A plain number taking part in an op becomes a leaf node (None if it is no number)."""
+    """A plain number (or a batch of them) taking part in an op becomes a leaf node (None if it is no
+    number)."""
     if type(x) is float or type(x) is int:
         return _node(None, (), float(x))  # type: ignore[arg-type]
     if isinstance(x, Value):
         return x
-    if isinstance(x, numbers.Real):
-        return Value(float(x))
+    if isinstance(x, numbers.Real) or (isinstance(x, np.ndarray) and x.ndim == 1):
+        return Value(x)  # type: ignore[arg-type]
     return None
 
 

@@ -26,6 +26,8 @@ import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from autograd import _math
 
 
@@ -43,9 +45,10 @@ class Op(NamedTuple):
     grads: Callable[..., tuple[Any, ...]]
 
 
-# A rule's inputs are floats (plain backward) or Values (create_graph): these pick the right function.
+# A rule's inputs are numbers (plain backward: floats, or arrays in batched mode) or Values
+# (create_graph): these pick the right function.
 def _is_number(x: Any) -> bool:
-    return type(x) is float
+    return type(x) is float or type(x) is np.ndarray
 
 
 def _div(a: Any, b: Any) -> Any:
@@ -72,9 +75,9 @@ def _sigmoid(x: Any) -> Any:
     return _math.sigmoid(x) if _is_number(x) else x.sigmoid()
 
 
-def _data(x: Any) -> float:
+def _data(x: Any) -> Any:
     """The number inside: piecewise-constant derivatives (relu, abs) depend on it, not on the graph."""
-    return float(x) if _is_number(x) else float(x.data)
+    return x if _is_number(x) else x.data
 
 
 #            name        value                                 d out / d input, given out and the inputs
@@ -92,6 +95,7 @@ TANH = Op("tanh", _math.tanh, lambda out, x: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", _math.sigmoid, lambda out, x: (out * (1.0 - out),))
 SOFTPLUS = Op("softplus", _math.softplus, lambda out, x: (_sigmoid(x),))
 RELU = Op("relu", _math.relu, lambda out, x: (_math.step(_data(x)),))
+BATCH_SUM = Op("batch_sum", _math.batch_sum, lambda out, x: (_math.ones_like(_data(x)),))  # over samples
 SIN = Op("sin", _math.sin, lambda out, x: (_cos(x),))
 COS = Op("cos", _math.cos, lambda out, x: (-_sin(x),))
 IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,))  # gives grad() an input node of its own
@@ -127,6 +131,6 @@ def leaky_relu_of(slope: float) -> Op:
     """
     return Op(
         f"leaky_relu({slope:g})",
-        lambda x: x if x > 0.0 else slope * x,
-        lambda out, x: (1.0 if _data(x) > 0.0 else slope,),
+        lambda x: _math.leaky_relu(x, slope),
+        lambda out, x: (_math.step(_data(x), low=slope),),
     )

@@ -1,0 +1,68 @@
+"""Helpers for the notebooks' exercises: check an answer and say right or wrong, and why.
+
+Each notebook ends with exercises; the learner writes an answer in a cell and runs
+``check(answer, expected, what="d loss / d w13")`` in the next. The message names the usual slips: a
+wrong sign, a factor of two (the 1/2 in E = (t - y)**2 / 2), a missing activation derivative, or a
+value that is right to a few digits only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+
+def _as_float(x: Any) -> float:
+    data = getattr(x, "data", x)  # a Value counts by its number
+    return float(data)
+
+
+def _diagnose(got: float, want: float, rel: float) -> str:
+    if math.isnan(got):
+        return "your answer is nan: look for a 0/0 or the log of a negative number"
+    if want != 0 and math.isclose(got, -want, rel_tol=rel, abs_tol=1e-12):
+        return "it is off by a sign: check which way the difference goes (prediction - target or target - prediction)"
+    for factor, reason in [
+        (2.0, "twice the answer: was the 1/2 in the loss forgotten, or a path counted twice?"),
+        (0.5, "half the answer: a path may be missing, or an extra 1/2 crept in"),
+    ]:
+        if want != 0 and math.isclose(got, factor * want, rel_tol=rel):
+            return f"it is off by a factor of {factor:g}: {reason}"
+    if want != 0 and got != 0:
+        ratio = abs(got / want)
+        if ratio > 3:
+            return "it is much larger than expected: is an activation derivative (like y(1-y)) missing?"
+        if ratio < 1 / 3:
+            return "it is much smaller than expected: was an activation slope multiplied in twice?"
+    return f"expected about {want:.6g}, got {got:.6g}"
+
+
+def check(answer: Any, expected: Any, what: str = "your answer", rel: float = 1e-4) -> bool:
+    """Print whether ``answer`` matches ``expected`` (numbers, Values or sequences of them) and why not.
+
+    Returns True when right, so a notebook can also ``assert`` it.
+
+    Example:
+        >>> check(0.5, 0.5, "the slope")
+        right: the slope = 0.5
+        True
+        >>> check(-0.25, 0.25, "d loss / d w")
+        wrong: d loss / d w: it is off by a sign: check which way the difference goes (prediction - target or target - prediction)
+        False
+    """
+    if answer is None or answer is Ellipsis:
+        print(f"not yet: replace the ... with {what}")
+        return False
+    if isinstance(expected, Sequence) and not isinstance(expected, str):
+        if not isinstance(answer, Sequence) or len(answer) != len(expected):
+            print(f"wrong: {what}: expected {len(expected)} numbers, got {answer!r}")
+            return False
+        results = [check(a, e, f"{what}[{i}]", rel) for i, (a, e) in enumerate(zip(answer, expected))]
+        return all(results)
+    got, want = _as_float(answer), _as_float(expected)
+    if math.isclose(got, want, rel_tol=rel, abs_tol=1e-9):
+        print(f"right: {what} = {got:.6g}")
+        return True
+    print(f"wrong: {what}: {_diagnose(got, want, rel)}")
+    return False

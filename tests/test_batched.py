@@ -1,0 +1,138 @@
+"""Batched mode: a Value holding one number per sample gives, sample by sample, the scalar mode's
+values and gradients (to 1e-12), and a parameter shared by the samples gets the sum of their gradients."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from autograd import AnomalyError, Value, detect_anomaly
+
+XS = np.array([-2.7, -1.3, -0.4, 0.0, 0.2, 0.9, 1.7, 3.1])
+POS = np.array([0.05, 0.3, 0.8, 1.0, 1.9, 4.2, 10.5, 0.6])
+
+UNARY = {
+    "exp": (lambda x: x.exp(), XS),
+    "log": (lambda x: x.log(), POS),
+    "sqrt": (lambda x: x.sqrt(), POS),
+    "tanh": (lambda x: x.tanh(), XS),
+    "sigmoid": (lambda x: x.sigmoid(), XS),
+    "relu": (lambda x: x.relu(), XS),
+    "leaky_relu": (lambda x: x.leaky_relu(0.1), XS),
+    "softplus": (lambda x: x.softplus(), XS),
+    "sin": (lambda x: x.sin(), XS),
+    "cos": (lambda x: x.cos(), XS),
+    "neg": (lambda x: -x, XS),
+    "abs": (lambda x: abs(x), XS),
+    "square": (lambda x: x**2, XS),
+    "power 2.5": (lambda x: x**2.5, POS),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_ops_batch_equals_per_sample(name: str) -> None:
+    op, points = UNARY[name]
+    w = Value(0.7)
+    batch = Value(points)
+    loss = op(batch * w).batch_sum()
+    loss.backward()
+    singles_w, singles_x = [], []
+    for p in points:
+        w1, x1 = Value(0.7), Value(float(p))
+        op(x1 * w1).backward()
+        singles_w.append(w1.grad)
+        singles_x.append(x1.grad)
+    np.testing.assert_allclose(batch.grad, singles_x, rtol=1e-12, atol=1e-300)
+    assert w.grad == pytest.approx(math.fsum(singles_w), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
+def test_binary_ops_between_batches_and_shared_numbers(op: str) -> None:
+    f = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+         "/": lambda a, b: a / b, "**": lambda a, b: a**b}[op]  # fmt: skip
+    a, c = Value(POS), Value(1.3)
+    out = f(a, c) * f(c, a)
+    out.batch_mean().backward()
+    for i, p in enumerate(POS):
+        a1, c1 = Value(float(p)), Value(1.3)
+        (f(a1, c1) * f(c1, a1) * (1 / len(POS))).backward()
+        assert a.grad[i] == pytest.approx(a1.grad, rel=1e-12)
+    assert out.data.shape == POS.shape
+
+
+def test_mlp_batched_equals_scalar_mode() -> None:
+    X, y = nn.data.moons(50, seed=2)
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=3)
+    scalar = nn.losses.hinge_loss([model(list(row)) for row in X], 2 * y - 1.0)
+    scalar.backward()
+    expected = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    out = model([Value(X[:, 0]), Value(X[:, 1])])
+    batched = (1 - out * (2 * y - 1.0)).relu().batch_mean()
+    batched.backward()
+    assert batched.data == pytest.approx(scalar.data, rel=1e-12)
+    np.testing.assert_allclose([p.grad for p in model.parameters()], expected, rtol=1e-12, atol=1e-15)
+
+
+def test_second_derivatives_in_batched_mode() -> None:
+    x = Value(XS)
+    (x.sin() * x).batch_sum().backward(create_graph=True)
+    first = x.grad
+    assert isinstance(first, Value)
+    np.testing.assert_allclose(first.data, np.sin(XS) + XS * np.cos(XS), rtol=1e-12)
+    x.grad = 0.0
+    first.batch_sum().backward()
+    np.testing.assert_allclose(x.grad, 2 * np.cos(XS) - XS * np.sin(XS), rtol=1e-12)
+
+
+def test_shared_parameter_in_create_graph_gets_the_batch_sum() -> None:
+    w = Value(2.0)
+    x = Value(XS)
+    (w * w * x).batch_sum().backward(create_graph=True)
+    assert isinstance(w.grad, Value) and w.grad.data == pytest.approx(4.0 * XS.sum())
+
+
+def test_batch_construction_and_errors() -> None:
+    v = Value(np.array([1, 2, 3]))
+    assert v.data.dtype == np.float64 and v.batch_size == 3 and Value(1.0).batch_size is None
+    source = np.array([1.0, 2.0])
+    owned = Value(source)
+    source[0] = 9.0
+    assert owned.data[0] == 1.0  # the Value owns a copy
+    with pytest.raises(TypeError, match=r"shape \(2, 2\)"):
+        Value(np.ones((2, 2)))
+    with pytest.raises(TypeError, match="list"):
+        Value([1.0, 2.0])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="batch_mean"):
+        (v * 2).backward()
+
+
+def test_batched_ieee_without_warnings_and_anomaly_detection() -> None:
+    import warnings
+
+    x = Value(np.array([-1.0, 0.0, 1.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(x.log().data[0]) and x.log().data[1] == -math.inf
+        assert (1 / x).data[1] == math.inf
+        assert x.sigmoid().data.tolist() == pytest.approx([1 / (1 + math.e), 0.5, 1 / (1 + 1 / math.e)])
+    with pytest.raises(AnomalyError, match="log produced"), detect_anomaly():
+        x.log()
+    y = Value(np.array([0.0, 1.0]))
+    with detect_anomaly():
+        r = y.sqrt()
+        with pytest.raises(AnomalyError, match="backward"):
+            r.batch_sum().backward()
+
+
+def test_dot_and_sum_with_batches() -> None:
+    ws = [Value(0.5), Value(-1.0)]
+    xs = [Value(XS), Value(POS)]
+    out = autograd.dot(ws, xs) + autograd.sum([xs[0], 1.0])
+    out.batch_sum().backward()
+    assert ws[0].grad == pytest.approx(XS.sum()) and ws[1].grad == pytest.approx(POS.sum())
+    np.testing.assert_allclose(xs[0].grad, np.full(len(XS), 1.5))
