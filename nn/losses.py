@@ -83,25 +83,38 @@ def _numbers(func: str, xs: object, what: str = "targets") -> list[float]:
     return out
 
 
-def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list[float]]:
-    """Predictions and targets checked and paired: same length, at least one sample."""
+def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list[Any]]:
+    """Predictions and targets checked and paired: same length, at least one sample.
+
+    In batched mode ``preds`` is one Value holding every sample's prediction: it pairs with the whole
+    array of targets, and the loss's terms are computed for all samples at once.
+    """
+    if isinstance(preds, Value) and preds.batch_size is not None:
+        t = np.asarray(_numbers(func, targets), dtype=np.float64)
+        if len(t) != preds.batch_size:
+            raise ValueError(
+                f"{func}: a batch of {preds.batch_size} predictions but {_plural(len(t), 'target')}"
+            )
+        return [preds], [t]
     p = _values(func, preds, "predictions")
-    t = _numbers(func, targets)
-    if len(p) != len(t):
-        raise ValueError(f"{func}: {_plural(len(p), 'prediction')} but {_plural(len(t), 'target')}")
+    ts = _numbers(func, targets)
+    if len(p) != len(ts):
+        raise ValueError(f"{func}: {_plural(len(p), 'prediction')} but {_plural(len(ts), 'target')}")
     if not p:
         raise ValueError(f"{func}: empty input (no predictions and no targets)")
-    return p, t
+    return p, ts
 
 
-def _check_binary(func: str, targets: list[float]) -> None:
-    for i, t in enumerate(targets):
+def _check_binary(func: str, targets: list[Any]) -> None:
+    for i, t in enumerate(np.concatenate([np.ravel(t) for t in targets])):
         if not 0.0 <= t <= 1.0:
             raise ValueError(f"{func}: targets must lie in [0, 1], got {t!r} at index {i}")
 
 
 def _mean(terms: list[Value]) -> Value:
-    """mean = sum / n, with the sum as one graph node."""
+    """mean = sum / n, with the sum as one graph node (one term holding a batch: its batch mean)."""
+    if len(terms) == 1 and terms[0].batch_size is not None:
+        return terms[0].batch_mean()
     return autograd.sum(terms) / len(terms)
 
 
@@ -141,13 +154,16 @@ def binary_cross_entropy(probs: Predictions, targets: Targets) -> Value:
     """
     p, t = _pairs("binary_cross_entropy", probs, targets)
     _check_binary("binary_cross_entropy", t)
-    terms = []
+    if len(p) == 1 and p[0].batch_size is not None:  # a batch: the clamp keeps 0 * log 0 at 0
+        terms: Value = _clamped_log(p[0]) * t[0] + _clamped_log(1.0 - p[0]) * (1.0 - t[0])
+        return -terms.batch_mean()
+    parts = []
     for pi, ti in zip(p, t, strict=True):
         if ti != 0.0:
-            terms.append(ti * _clamped_log(pi))  # t * log p
+            parts.append(ti * _clamped_log(pi))  # t * log p
         if ti != 1.0:
-            terms.append((1.0 - ti) * _clamped_log(1.0 - pi))  # (1 - t) * log(1 - p)
-    return -autograd.sum(terms) / len(p)
+            parts.append((1.0 - ti) * _clamped_log(1.0 - pi))  # (1 - t) * log(1 - p)
+    return -autograd.sum(parts) / len(p)
 
 
 def binary_cross_entropy_with_logits(logits: Predictions, targets: Targets) -> Value:
@@ -164,7 +180,9 @@ def binary_cross_entropy_with_logits(logits: Predictions, targets: Targets) -> V
     """
     z, t = _pairs("binary_cross_entropy_with_logits", logits, targets)
     _check_binary("binary_cross_entropy_with_logits", t)
-    return _mean([zi.softplus() - ti * zi if ti else zi.softplus() for zi, ti in zip(z, t, strict=True)])
+    return _mean(
+        [zi.softplus() - ti * zi if np.any(ti) else zi.softplus() for zi, ti in zip(z, t, strict=True)]
+    )
 
 
 def hinge_loss(scores: Predictions, labels: Targets) -> Value:
@@ -178,7 +196,7 @@ def hinge_loss(scores: Predictions, labels: Targets) -> Value:
         0.75
     """
     s, y = _pairs("hinge_loss", scores, labels)
-    for i, yi in enumerate(y):
+    for i, yi in enumerate(np.concatenate([np.ravel(yi) for yi in y])):
         if yi not in (-1.0, 1.0):
             raise ValueError(f"hinge_loss: labels must be -1 or +1, got {yi!r} at index {i}")
     return _mean([(1.0 - yi * si).relu() for si, yi in zip(s, y, strict=True)])
@@ -276,6 +294,8 @@ def cross_entropy(
     rows: list[Any] = list(logits)
     if not rows:
         raise ValueError(f"{func}: empty input (no logits)")
+    if isinstance(rows[0], Value) and rows[0].batch_size is not None:
+        return _batched_cross_entropy(_values(func, rows, "logits"), targets)
     raw: Any = targets.tolist() if isinstance(targets, np.ndarray) else targets
     if isinstance(rows[0], Value):  # one sample: a row of logits and one class index
         if not isinstance(raw, numbers.Integral) or isinstance(raw, bool):
@@ -296,6 +316,28 @@ def cross_entropy(
         shifted, _, s = _shifted_exps(z)
         terms.append(s.log() - shifted[_class_index(t, classes, n)])  # logsumexp(z) - z[t], m cancels
     return _mean(terms)
+
+
+def _batched_cross_entropy(z: list[Value], targets: object) -> Value:
+    """Batched mode: ``z[k]`` holds class k's logit for every sample; ``targets`` one class per sample.
+
+    The same formula, all samples at once: ``m`` is the per-sample max (a constant array), and the
+    target logit ``z_n[t_n]`` is picked with one-hot masks: ``sum_k [t_n = k] * z_k`` (one ``dot`` node).
+    """
+    n = z[0].batch_size
+    t = np.asarray(targets)
+    if t.ndim != 1 or len(t) != n:
+        raise ValueError(f"cross_entropy: a batch of {n} samples but targets of shape {t.shape}")
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: targets must be int class indices, got dtype {t.dtype}")
+    if len(t) and (t.min() < 0 or t.max() >= len(z)):
+        raise ValueError(f"cross_entropy: targets must lie in 0 .. {len(z) - 1}, got {t.min()} .. {t.max()}")
+    m = np.max([zk.data for zk in z], axis=0)
+    m = np.where(np.isinf(m), 0.0, m)  # as in _shifted_exps
+    shifted = [zk - m for zk in z]
+    s = autograd.sum([x.exp() for x in shifted])
+    picked = autograd.dot([(t == k).astype(np.float64) for k in range(len(z))], shifted)
+    return (s.log() - picked).batch_mean()
 
 
 # ---------------------------------------------------------------- regularisation

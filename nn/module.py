@@ -212,11 +212,13 @@ class Module:
             params[name].data = number
 
     # ------------------------------------------------------------ inference and files
-    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+    def predict(self, X: ArrayLike, batched: bool = True) -> NDArray[np.float64]:
         """Run the model on each row of ``X`` without building a graph.
 
         Args:
             X: shape ``(n, nin)``, a NumPy array or nested lists of real numbers.
+            batched: run all rows at once (each input a Value holding one number per row: fast);
+                ``False`` runs them one by one, in scalar mode.
 
         Returns:
             float64 values shaped like the forward pass: ``(n,)`` when it returns one Value (an MLP with
@@ -233,8 +235,11 @@ class Module:
         if rows.ndim != 2 or (nin is not None and rows.shape[1] != nin):
             expected = f"(n, {nin})" if nin is not None else "(n, features)"
             raise ValueError(f"predict expects a 2-D array of shape {expected}, got shape {rows.shape}")
+        data = rows.astype(np.float64)
         with autograd.no_grad():
-            outs = [self(row) for row in rows.astype(np.float64).tolist()]
+            if batched:
+                return outputs(self([Value(column) for column in data.T]), len(data))
+            outs = [self(row) for row in data.tolist()]
             if not outs:  # an empty batch: one run on zeros tells the output's shape
                 outs = [self([0.0] * rows.shape[1])]
         return np.array([_numbers(out) for out in outs], dtype=np.float64)[: len(rows)]
@@ -608,6 +613,22 @@ def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
         else:
             raise TypeError(f"{who} inputs must be Values or real numbers, got {type(xi).__name__} at {i}")
     return out
+
+
+def outputs(out: object, n: int) -> NDArray[np.float64]:
+    """A forward result over a batch of ``n`` samples as an array: ``(n,)`` for one Value, ``(n, k)``
+    for a list of k Values.
+
+    Example:
+        >>> import numpy as np
+        >>> outputs([Value(np.array([1.0, 2.0])), Value(3.0)], 2).tolist()
+        [[1.0, 3.0], [2.0, 3.0]]
+    """
+    values = [out] if isinstance(out, Value) else out
+    if not isinstance(values, (list, tuple)) or not all(isinstance(v, Value) for v in values):
+        raise TypeError(f"forward() must return a Value or a list of Values, got {type(out).__name__}")
+    columns = [np.broadcast_to(np.asarray(v.data, dtype=np.float64), (n,)) for v in values]
+    return columns[0].copy() if isinstance(out, Value) else np.column_stack(columns).reshape(n, len(columns))
 
 
 def _numbers(out: object) -> float | list[float]:

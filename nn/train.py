@@ -23,17 +23,17 @@ Example:
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Value
 from nn import losses
-from nn.module import Module
+from nn.module import Module, outputs
 from nn.optim import SGD, LinearLR, Optimizer
 
 LossFn = Callable[[Any, Any], Value]
@@ -66,34 +66,14 @@ class History:
         return len(self.loss)
 
 
-# Each named loss: the function, how targets are stored, and when a prediction counts as right.
-def _mse_correct(p: Value, t: float) -> bool:
-    return abs(p.data - t) < 0.5
-
-
-def _probability_correct(p: Value, t: float) -> bool:
-    return (p.data >= 0.5) == (t >= 0.5)
-
-
-def _logit_correct(p: Value, t: float) -> bool:
-    return (p.data >= 0.0) == (t >= 0.5)
-
-
-def _margin_correct(p: Value, t: float) -> bool:
-    return (p.data > 0.0) == (t > 0.0)
-
-
-def _class_correct(p: Sequence[Value], t: float) -> bool:
-    scores = [v.data for v in p]
-    return scores.index(max(scores)) == int(t)
-
-
-LOSSES: dict[str, tuple[LossFn, Callable[[Any, float], bool]]] = {
-    "mse": (losses.mse_loss, _mse_correct),
-    "bce": (losses.binary_cross_entropy, _probability_correct),
-    "bce_logits": (losses.binary_cross_entropy_with_logits, _logit_correct),
-    "hinge": (losses.hinge_loss, _margin_correct),
-    "cross_entropy": (losses.cross_entropy, _class_correct),
+# Each named loss, and when an output counts as right (on arrays: one row per sample).
+Correct = Callable[[NDArray[np.float64], NDArray[Any]], NDArray[np.bool_]]
+LOSSES: dict[str, tuple[LossFn, Correct]] = {
+    "mse": (losses.mse_loss, lambda out, t: np.abs(out - t) < 0.5),
+    "bce": (losses.binary_cross_entropy, lambda out, t: (out >= 0.5) == (t >= 0.5)),
+    "bce_logits": (losses.binary_cross_entropy_with_logits, lambda out, t: (out >= 0.0) == (t >= 0.5)),
+    "hinge": (losses.hinge_loss, lambda out, t: (out > 0.0) == (t > 0.0)),
+    "cross_entropy": (losses.cross_entropy, lambda out, t: out.argmax(axis=1) == t),
 }
 
 
@@ -109,9 +89,10 @@ def fit(
     seed: int | np.random.Generator | None = None,
     progress: bool = True,
     *,
+    batched: bool | None = None,
     l2: float = 0.0,
     schedule: LinearLR | None = None,
-    accuracy: Callable[[Any, float], bool] | None = None,
+    accuracy: Correct | None = None,
     callback: Callable[[int, History], None] | None = None,
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent and return the per-epoch ``History``.
@@ -122,7 +103,7 @@ def fit(
         y: targets, shape ``(n,)``: numbers for mse/bce/hinge (labels -1/+1 for hinge), class indices
             for cross_entropy.
         loss: ``"mse"``, ``"bce"``, ``"bce_logits"``, ``"hinge"``, ``"cross_entropy"``, or a function
-            ``(predictions, targets) -> Value`` (a batch's predictions and targets, as lists).
+            ``(predictions, targets) -> Value``.
         optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``).
         epochs: passes over the data.
         batch_size: samples per step; ``None`` for the full batch.
@@ -130,9 +111,15 @@ def fit(
         seed: for the shuffling: an int, None or a ``numpy.random.Generator``.
         progress: show a tqdm bar on a terminal or in a notebook (never when output is not interactive,
             or when tqdm is not installed: ``pip install 'glassgrad[progress]'``).
+        batched: run each batch through the model at once, every input a Value holding one number per
+            sample (NumPy does the per-sample arithmetic; same results to 1e-12, many times faster).
+            ``False`` is scalar mode, one graph per sample as the seeds teach it. The default is batched
+            for the named losses and scalar for a loss function, which then gets lists: one
+            prediction (a Value, or a list of Values) and one target per sample.
         l2: add ``l2 * sum(p**2)`` over the parameters to each batch's loss (micrograd's demo: 1e-4).
         schedule: a learning-rate schedule, stepped after every optimizer step.
-        accuracy: ``(prediction, target) -> bool`` for a custom loss (named losses know theirs).
+        accuracy: ``(outputs, targets) -> array of bools`` for a custom loss (the named losses know
+            theirs); ``outputs`` has one row per sample.
         callback: called as ``callback(epoch, history)`` after every epoch.
 
     Returns:
@@ -146,13 +133,13 @@ def fit(
         >>> len(h.loss), len(h.accuracy)
         (5, 5)
     """
-    inputs, targets = _check_data(X, y)
+    xs, ys = _check_data(X, y)
     loss_fn, correct = _resolve_loss(loss, accuracy)
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
-    n = len(inputs)
+    n = len(xs)
     if batch_size is None:
         batch_size = n
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -160,6 +147,9 @@ def fit(
     opt = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
     if not isinstance(opt, Optimizer):
         raise TypeError(f"fit: optimizer must be an nn.optim.Optimizer, got {type(opt).__name__}")
+    if batched is None:
+        batched = isinstance(loss, str)
+    forward = _batched_forward(model, xs) if batched else _scalar_forward(model, xs)
     rng = np.random.default_rng(seed)
     params = model.parameters()
     history = History()
@@ -170,10 +160,10 @@ def fit(
             total, right = 0.0, 0
             history.lr.append(opt.lr)
             for start in range(0, n, batch_size):
-                batch = order[start : start + batch_size].tolist()
-                preds = [model(inputs[i]) for i in batch]
-                batch_targets = [targets[i] for i in batch]
-                value = loss_fn(preds, batch_targets)
+                batch = order[start : start + batch_size]
+                preds = forward(batch)
+                targets = ys[batch] if batched else ys[batch].tolist()
+                value = loss_fn(preds, targets)
                 if l2:
                     value = value + losses.l2_penalty(params, alpha=l2)
                 opt.zero_grad()
@@ -183,7 +173,7 @@ def fit(
                     schedule.step()
                 total += value.data * len(batch)
                 if correct is not None:
-                    right += sum(correct(p, t) for p, t in zip(preds, batch_targets, strict=True))
+                    right += int(np.sum(correct(_outputs(preds, len(batch), batched), ys[batch])))
             history.loss.append(total / n)
             history.accuracy.append(right / n if correct is not None else float("nan"))
             if bar is not None:
@@ -197,7 +187,26 @@ def fit(
     return history
 
 
-def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[list[list[Value]], list[Any]]:
+def _scalar_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:
+    """One graph per sample: a list of the model's outputs."""
+    with autograd.no_grad():  # the data are constants: make each row's Values once, not every epoch
+        rows = [[Value(v) for v in row] for row in xs.tolist()]
+    return lambda batch: [model(rows[i]) for i in batch.tolist()]
+
+
+def _batched_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:
+    """One graph per batch: each input feature a Value holding one number per sample."""
+    columns = xs.T.copy()
+    return lambda batch: model([Value(column[batch]) for column in columns])
+
+
+def _outputs(preds: Any, n: int, batched: bool) -> NDArray[np.float64]:
+    if batched:
+        return outputs(preds, n)
+    return np.array([[v.data for v in p] if isinstance(p, list) else p.data for p in preds], dtype=np.float64)
+
+
+def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[Any]]:
     xs = np.asarray(X)
     ys = np.asarray(y)
     if xs.dtype.kind not in "biuf" or ys.dtype.kind not in "biuf":
@@ -208,14 +217,10 @@ def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[list[list[Value]], list[Any
         raise ValueError(f"fit: y must be 1-D with one target per row of X ({len(xs)}), got shape {ys.shape}")
     if len(xs) == 0:
         raise ValueError("fit: X has no samples")
-    with autograd.no_grad():  # the data are constants: make each row's Values once, not every epoch
-        rows = [[Value(v) for v in row] for row in xs.astype(np.float64).tolist()]
-    return rows, ys.tolist()  # integer labels stay ints (class indices), others floats
+    return xs.astype(np.float64), ys  # integer labels stay integers (class indices)
 
 
-def _resolve_loss(
-    loss: str | LossFn, accuracy: Callable[[Any, float], bool] | None
-) -> tuple[LossFn, Callable[[Any, float], bool] | None]:
+def _resolve_loss(loss: str | LossFn, accuracy: Correct | None) -> tuple[LossFn, Correct | None]:
     if isinstance(loss, str):
         if loss not in LOSSES:
             raise ValueError(f"fit: unknown loss {loss!r}, expected one of {', '.join(LOSSES)} or a function")

@@ -136,3 +136,44 @@ def test_dot_and_sum_with_batches() -> None:
     out.batch_sum().backward()
     assert ws[0].grad == pytest.approx(XS.sum()) and ws[1].grad == pytest.approx(POS.sum())
     np.testing.assert_allclose(xs[0].grad, np.full(len(XS), 1.5))
+
+
+LOSSES = {
+    "mse_loss": (lambda p: p, lambda y: y),
+    "hinge_loss": (lambda p: p, lambda y: 2 * y - 1.0),
+    "binary_cross_entropy": (lambda p: p.sigmoid(), lambda y: y),
+    "binary_cross_entropy_with_logits": (lambda p: p, lambda y: y),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_losses_batched_equal_scalar_mode(name: str) -> None:
+    head, target = LOSSES[name]
+    loss_fn = getattr(nn.losses, name)
+    X, y = nn.data.moons(20, seed=4)
+    model = nn.MLP(2, [5, 1], activation="tanh", seed=4)
+    scalar = loss_fn([head(model(list(row))) for row in X], target(y.astype(float)))
+    scalar.backward()
+    expected = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    batched = loss_fn(head(model([Value(X[:, 0]), Value(X[:, 1])])), target(y.astype(float)))
+    batched.backward()
+    assert batched.data == pytest.approx(scalar.data, rel=1e-12)
+    np.testing.assert_allclose([p.grad for p in model.parameters()], expected, rtol=1e-11, atol=1e-14)
+
+
+def test_cross_entropy_batched_equals_scalar_mode() -> None:
+    X, y = nn.data.spirals(30, classes=3, seed=5)
+    model = nn.MLP(2, [6, 3], seed=5)
+    scalar = nn.losses.cross_entropy([model(list(row)) for row in X], y)
+    scalar.backward()
+    expected = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    batched = nn.losses.cross_entropy(model([Value(X[:, 0]), Value(X[:, 1])]), y)
+    batched.backward()
+    assert batched.data == pytest.approx(scalar.data, rel=1e-12)
+    np.testing.assert_allclose([p.grad for p in model.parameters()], expected, rtol=1e-11, atol=1e-14)
+    with pytest.raises(ValueError, match="targets must lie in 0 .. 2"):
+        nn.losses.cross_entropy(model([Value(X[:, 0]), Value(X[:, 1])]), y + 1)
+    with pytest.raises(ValueError, match="a batch of 30"):
+        nn.losses.mse_loss(model([Value(X[:, 0]), Value(X[:, 1])])[0], y[:5])

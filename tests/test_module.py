@@ -335,11 +335,15 @@ def test_predict_equals_the_forward_loop_and_builds_no_graph() -> None:
         return forward(x)
 
     model.forward = spy  # type: ignore[method-assign]
-    got = model.predict(X)
+    got = model.predict(X, batched=False)
     assert got.dtype == np.float64 and got.shape == (10,)
     assert np.array_equal(got, expected)
     assert seen == [False] * 10 and autograd.is_grad_enabled()
-    assert np.array_equal(model.predict(X.tolist()), expected)  # nested lists too
+    assert np.array_equal(model.predict(X.tolist(), batched=False), expected)  # nested lists too
+    seen.clear()
+    batched = model.predict(X)  # every row at once: one forward pass over a batch
+    assert seen == [False] and batched.shape == (10,)
+    np.testing.assert_allclose(batched, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_predict_shapes() -> None:
