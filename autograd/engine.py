@@ -407,8 +407,14 @@ def _is_real_number(x: Any) -> bool:
 
 
 def _as_values(xs: Iterable[Value | float], what: str) -> tuple[Value, ...]:
+    values = tuple(xs)
+    for x in values:
+        if type(x) is not Value:
+            break
+    else:
+        return values  # the common case, checked fast: all Values already
     out = []
-    for x in xs:
+    for x in values:
         v = _constant(x)
         if v is None:
             raise TypeError(f"{what} takes Values or real numbers, got {type(x).__qualname__}")
