@@ -12,6 +12,7 @@ kind. None of them raises.
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 import numpy as np
@@ -152,6 +153,17 @@ def cos(x: Num) -> Num:
     if type(x) is not float:
         return _quiet(np.cos, x)
     return math.cos(x) if not math.isinf(x) else NAN
+
+
+def dot(ws: tuple[Num, ...], xs: tuple[Num, ...]) -> Num:
+    """``w_1*x_1 + ... + w_n*x_n``. On a batch (numbers w, arrays x of one length) it is one
+    matrix-vector product instead of 2n NumPy calls."""
+    if type(xs[0]) is float or type(ws[0]) is not float:
+        return sum(map(operator.mul, ws, xs))
+    try:
+        return np.array(ws) @ np.array(xs)
+    except ValueError:  # mixed numbers and batches: the plain sum broadcasts them
+        return sum(map(operator.mul, ws, xs))
 
 
 def batch_sum(x: Num) -> float:

@@ -294,17 +294,43 @@ def _backward_floats(order: list[Value]) -> None:
 def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
     """One node's step in batched mode, where ``g`` holds one gradient per sample.
 
-    A parent holding one number per sample gets its samples' contributions, ``g * d``. A parent that is
-    one number shared by every sample (a parameter) gets their sum: ``sum_i g_i * d_i``, a dot product.
+    A parent holding one number per sample gets each sample's contribution ``g * d``. A parameter (one
+    number shared by every sample) gets their sum, ``sum_i g_i * d_i``. Edges alike are done together
+    (a matrix-vector product for the parameters, an outer product for batch parents whose local
+    derivative is one number), so NumPy's per-call cost is paid per node rather than per edge.
     """
     local = node._op.grads(node.data, *[p.data for p in node._parents])  # type: ignore[union-attr]
+    shared: list[Value] = []  # parameters with a local derivative per sample: sum_i g_i d_i
+    shared_d = []
+    scaled: list[Value] = []  # batch parents with one local derivative d: g * d
+    scaled_d = []
     for parent, d in zip(node._parents, local, strict=True):
-        if type(parent.data) is not float:
-            parent.grad = parent.grad + g * d  # not +=, which would write into a shared array
+        if type(parent.data) is float:
+            if type(d) is float:
+                parent.grad += d * float(np.sum(g))
+            else:
+                shared.append(parent)
+                shared_d.append(d)
         elif type(d) is float:
-            parent.grad += d * float(np.sum(g))
+            scaled.append(parent)
+            scaled_d.append(d)
         else:
-            parent.grad += float(np.dot(g, d))
+            _add_batch(parent, g * d)
+    if len(shared) > 1:
+        for parent, total in zip(shared, (np.array(shared_d) @ g).tolist(), strict=True):
+            parent.grad += total
+    elif shared:
+        shared[0].grad += float(np.dot(shared_d[0], g))
+    if len(scaled) > 1:
+        for parent, row in zip(scaled, np.multiply.outer(scaled_d, g), strict=True):
+            _add_batch(parent, row)
+    elif scaled:
+        _add_batch(scaled[0], g if scaled_d[0] == 1.0 else g * scaled_d[0])
+
+
+def _add_batch(parent: Value, contribution: NDArray[np.float64]) -> None:
+    """Add a batch of gradients (never in place: arrays may be shared between grads)."""
+    parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution  # type: ignore[assignment]
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -412,7 +438,7 @@ def _as_values(xs: Iterable[Value | float], what: str) -> tuple[Value, ...]:
         if type(x) is not Value:
             break
     else:
-        return values  # the common case, checked fast: all Values already
+        return values  # type: ignore[return-value]  # the common case, checked fast: all Values already
     out = []
     for x in values:
         v = _constant(x)

@@ -103,7 +103,7 @@ IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,))  # gives grad() an input
 SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs))
 DOT = Op(
     "dot",  # inputs are w_1..w_n, x_1..x_n; d/dw_i = x_i and d/dx_i = w_i
-    lambda *wx: sum(map(operator.mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
+    lambda *wx: _math.dot(wx[: len(wx) // 2], wx[len(wx) // 2 :]),
     lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2],
 )
 

@@ -69,13 +69,8 @@ def measure(V: Callable[[float], Any], n_ops: int, repeats: int) -> dict[str, fl
     }
 
 
-def main() -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ops", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--json", help="write the results here")
-    args = parser.parse_args()
-
+def compare(n_ops: int, repeats: int) -> dict[str, Any]:
+    """Measure glassgrad and (when installed) micrograd on the same graph; print a table and ratios."""
     from autograd import Value
 
     systems: dict[str, Callable[[float], Any]] = {"glassgrad": Value}
@@ -84,20 +79,30 @@ def main() -> dict[str, Any]:
 
         systems["micrograd"] = MicrogradValue
     except ImportError:
-        print("micrograd: skipped (pip install micrograd)")
-    results = {name: measure(V, args.ops, args.repeats) for name, V in systems.items()}
-    print(f"{'system':<12}{'build us/op':>14}{'backward us/op':>16}{'total us/op':>14}{'bytes/op':>11}")
+        print("  micrograd: skipped (pip install micrograd)")
+    results: dict[str, Any] = {name: measure(V, n_ops, repeats) for name, V in systems.items()}
+    print(f"  {'system':<12}{'build us/op':>14}{'backward us/op':>16}{'total us/op':>14}{'bytes/op':>11}")
     for name, r in results.items():
         print(
-            f"{name:<12}{r['build_us_per_op']:>14.3f}{r['backward_us_per_op']:>16.3f}"
+            f"  {name:<12}{r['build_us_per_op']:>14.3f}{r['backward_us_per_op']:>16.3f}"
             f"{r['total_us_per_op']:>14.3f}{r['bytes_per_op']:>11.0f}"
         )
     if "micrograd" in results:
         m, g = results["micrograd"], results["glassgrad"]
         speed = m["total_us_per_op"] / g["total_us_per_op"]
         memory = g["bytes_per_op"] / m["bytes_per_op"]
-        print(f"glassgrad is {speed:.1f}x faster per op and uses {memory:.2f}x micrograd's bytes per op")
+        print(f"  glassgrad is {speed:.1f}x faster per op and uses {memory:.2f}x micrograd's bytes per op")
         results["ratios"] = {"speedup_vs_micrograd": speed, "memory_vs_micrograd": memory}
+    return results
+
+
+def main() -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args()
+    results = compare(args.ops, args.repeats)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=2)

@@ -90,7 +90,7 @@ def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list
     array of targets, and the loss's terms are computed for all samples at once.
     """
     if isinstance(preds, Value) and preds.batch_size is not None:
-        t = np.asarray(_numbers(func, targets), dtype=np.float64)
+        t = _batch_targets(func, targets)
         if len(t) != preds.batch_size:
             raise ValueError(
                 f"{func}: a batch of {preds.batch_size} predictions but {_plural(len(t), 'target')}"
@@ -105,10 +105,19 @@ def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list
     return p, ts
 
 
+def _batch_targets(func: str, targets: object) -> NDArray[np.float64]:
+    """Targets for a batch, checked with NumPy (one number per sample)."""
+    if isinstance(targets, np.ndarray) and targets.ndim == 1 and targets.dtype.kind in "biuf":
+        return targets.astype(np.float64, copy=False)
+    return np.asarray(_numbers(func, targets), dtype=np.float64)
+
+
 def _check_binary(func: str, targets: list[Any]) -> None:
-    for i, t in enumerate(np.concatenate([np.ravel(t) for t in targets])):
-        if not 0.0 <= t <= 1.0:
-            raise ValueError(f"{func}: targets must lie in [0, 1], got {t!r} at index {i}")
+    flat = np.concatenate([np.ravel(t) for t in targets])
+    bad = np.flatnonzero(~((flat >= 0.0) & (flat <= 1.0)))
+    if bad.size:
+        first = float(flat[bad[0]])
+        raise ValueError(f"{func}: targets must lie in [0, 1], got {first!r} at index {bad[0]}")
 
 
 def _mean(terms: list[Value]) -> Value:
@@ -196,9 +205,12 @@ def hinge_loss(scores: Predictions, labels: Targets) -> Value:
         0.75
     """
     s, y = _pairs("hinge_loss", scores, labels)
-    for i, yi in enumerate(np.concatenate([np.ravel(yi) for yi in y])):
-        if yi not in (-1.0, 1.0):
-            raise ValueError(f"hinge_loss: labels must be -1 or +1, got {yi!r} at index {i}")
+    flat = np.concatenate([np.ravel(yi) for yi in y])
+    bad = np.flatnonzero((flat != -1.0) & (flat != 1.0))
+    if bad.size:
+        raise ValueError(
+            f"hinge_loss: labels must be -1 or +1, got {float(flat[bad[0]])!r} at index {bad[0]}"
+        )
     return _mean([(1.0 - yi * si).relu() for si, yi in zip(s, y, strict=True)])
 
 

@@ -1,0 +1,230 @@
+"""``make bench``: every workload on every system, side by side in one process; a table and JSON.
+
+    python benchmarks/run.py [--quick] [--json benchmarks/results/latest.json]
+
+Workloads (see ``workloads.py``): W0 the engine on a 100,000-op mixed graph; W1 micrograd's README
+expression; W2 micrograd's demo training step (MLP 2-16-16-1, 100 moons, hinge + L2, one SGD step);
+W3 a chain of n nodes, forward and backward, n = 10^4 .. 10^6; W4 memory of W2, and memory over
+10,000 training steps; W5 one epoch of a digits-sized problem (1,797 x 64, 10 classes, MLP 64-32-10,
+cross-entropy, minibatches of 32). Every figure is a median of repeated runs, taken in this one run,
+and the ratios compare systems measured together. micrograd and torch are optional: a missing one is
+reported as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import engine_graph
+import workloads as w
+
+import autograd
+from autograd import Value
+
+Result = dict[str, Any]
+
+
+def timed(make: Callable[[], Callable[[], Any]], repeats: int, budget: float = 20.0) -> Result:
+    """Median seconds per call of the step ``make()`` returns, after one warm-up call."""
+    try:
+        step = make()
+        step()
+    except w.Unavailable as missing:
+        return {"skipped": f"not installed: {missing}"}
+    except RecursionError:
+        return {"failed": "RecursionError"}
+    times = []
+    start = time.perf_counter()
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+        if time.perf_counter() - start > budget and len(times) >= 3:
+            break
+    return {"seconds": statistics.median(times), "runs": len(times)}
+
+
+def fmt(r: Result) -> str:
+    if "seconds" not in r:
+        return r.get("skipped") or r.get("failed", "?")
+    s = r["seconds"]
+    return f"{s * 1e3:.3f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def ratio(a: Result, b: Result) -> float | None:
+    return a["seconds"] / b["seconds"] if "seconds" in a and "seconds" in b else None
+
+
+def table(title: str, rows: dict[str, Result], base: str) -> None:
+    print(f"\n{title}")
+    for name, r in rows.items():
+        x = ratio(r, rows[base]) if base in rows else None
+        rel = f"{x:8.2f}x {base}" if x is not None and name != base else ""
+        print(f"  {name:<28}{fmt(r):>16}   {rel}")
+
+
+def w4_memory(quick: bool) -> Result:
+    """Bytes per node of W2's graph (glassgrad scalar vs micrograd), peak memory of a step, and the
+    memory held after 100 and after 10,000 batched training steps (it must not grow)."""
+    out: Result = {}
+    X, y = w.moons_data()
+    gc.collect()
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    rows = [[Value(v) for v in r] for r in X.tolist()]
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    loss = nn.losses.hinge_loss([model(r) for r in rows], y) + nn.losses.l2_penalty(model.parameters())
+    graph_bytes = tracemalloc.get_traced_memory()[0] - before
+    nodes = len(autograd.topological_order(loss))
+    loss.backward()
+    peak = tracemalloc.get_traced_memory()[1] - before
+    tracemalloc.stop()
+    del loss
+    out["glassgrad"] = {"nodes": nodes, "bytes_per_node": graph_bytes / nodes, "peak_bytes": peak}
+    try:
+        mg = w._micrograd()
+        mmodel = mg.nn.MLP(2, [16, 16, 1])
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        scores = [mmodel(list(map(mg.engine.Value, r))) for r in X.tolist()]
+        mloss = sum((1 + -yi * si).relu() for yi, si in zip(y.tolist(), scores, strict=True)) * (1.0 / len(X))
+        mloss = mloss + 1e-4 * sum(p * p for p in mmodel.parameters())
+        graph_bytes = tracemalloc.get_traced_memory()[0] - before
+        topo, seen, stack = 0, set(), [mloss]
+        while stack:  # count the graph without micrograd's recursive sort
+            v = stack.pop()
+            if id(v) not in seen:
+                seen.add(id(v))
+                topo += 1
+                stack.extend(v._prev)
+        mloss.backward()
+        peak = tracemalloc.get_traced_memory()[1] - before
+        tracemalloc.stop()
+        out["micrograd"] = {"nodes": topo, "bytes_per_node": graph_bytes / topo, "peak_bytes": peak}
+        out["bytes_per_node_ratio"] = out["glassgrad"]["bytes_per_node"] / out["micrograd"]["bytes_per_node"]
+    except w.Unavailable as missing:
+        out["micrograd"] = {"skipped": str(missing)}
+    steps = 1_000 if quick else 10_000
+    step = w.w2_glassgrad(batched=True)
+    gc.collect()
+    tracemalloc.start()
+    held = {}
+    for i in range(1, steps + 1):
+        step()
+        if i in (100, steps):
+            gc.collect()
+            held[i] = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    out["held_after_100_steps"] = held[100]
+    out[f"held_after_{steps}_steps"] = held[steps]
+    out["growth_bytes"] = held[steps] - held[100]
+    return out
+
+
+def main() -> Result:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller W3 and W4")
+    parser.add_argument("--json", default="benchmarks/results/latest.json", help="where to write the results")
+    args = parser.parse_args()
+    reps = 3 if args.quick else 15
+    results: Result = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": date.today().isoformat(),
+    }
+    print(f"glassgrad benchmarks on {results['machine']}, {results['date']}")
+
+    # W0: the engine on a mixed graph of 100,000 ops (issue 2's figure)
+    print("\nW0 engine: build + backward of a 100,000-op graph (+ * relu ** with constants)")
+    w0 = engine_graph.compare(100_000, repeats=2 if args.quick else 5)
+    results["W0"] = w0
+
+    w1 = {
+        "glassgrad": timed(lambda: w.w1_expression(Value), reps * 20),
+        "micrograd": timed(lambda: w.w1_expression(w._micrograd().engine.Value), reps * 20),
+        "torch 0-d": timed(w.w1_torch, reps * 20),
+        "python floats (by hand)": timed(w.w1_floats, reps * 20),
+    }
+    table("W1 micrograd's README expression, forward + backward", w1, "glassgrad")
+    results["W1"] = w1
+
+    w2 = {
+        "glassgrad scalar": timed(lambda: w.w2_glassgrad(False), reps),
+        "glassgrad batched": timed(lambda: w.w2_glassgrad(True), reps * 5),
+        "micrograd": timed(w.w2_micrograd, 3 if args.quick else 5),
+        "torch 0-d": timed(w.w2_torch_scalar, 3 if args.quick else 5),
+        "torch batched": timed(w.w2_torch_batched, reps * 20),
+        "python floats (by hand)": timed(w.w2_floats, reps * 2),
+        "numpy (by hand, seeds)": timed(w.w2_numpy, reps * 20),
+    }
+    table("W2 micrograd's demo training step (2-16-16-1, 100 moons, hinge + L2, SGD)", w2, "glassgrad scalar")
+    results["W2"] = w2
+    r = {
+        "scalar vs python floats": ratio(w2["glassgrad scalar"], w2["python floats (by hand)"]),
+        "micrograd vs scalar": ratio(w2["micrograd"], w2["glassgrad scalar"]),
+        "micrograd vs batched": ratio(w2["micrograd"], w2["glassgrad batched"]),
+        "batched vs torch batched": ratio(w2["glassgrad batched"], w2["torch batched"]),
+    }
+    results["W2 ratios"] = r
+    for k, v in r.items():
+        print(f"  {k:<28}{v:8.2f}x" if v is not None else f"  {k:<28}     n/a")
+
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    w3: Result = {}
+    for n in sizes:
+        w3[f"glassgrad n={n}"] = timed(lambda n=n: w.w3_chain_glassgrad(n), 3 if n < 10**6 else 1, budget=60)
+        w3[f"python floats n={n}"] = timed(lambda n=n: w.w3_chain_floats(n), 3)
+        if n <= 100_000:
+            w3[f"torch 0-d n={n}"] = timed(lambda n=n: w.w3_chain_torch(n), 1, budget=60)
+    w3["micrograd n=10000"] = timed(lambda: w.w3_chain_micrograd(10_000), 1)
+    table("W3 a chain of n nodes (*, relu, +), forward + backward", w3, f"glassgrad n={sizes[0]}")
+    growth = ratio(w3[f"glassgrad n={sizes[-1]}"], w3[f"glassgrad n={sizes[-2]}"])
+    print(f"  time x{sizes[-1] // sizes[-2]} nodes: x{growth:.2f} (linear is x{sizes[-1] // sizes[-2]})")
+    w3["growth_last_decade"] = growth
+    results["W3"] = w3
+
+    print("\nW4 memory")
+    w4 = w4_memory(args.quick)
+    results["W4"] = w4
+    for k, v in w4.items():
+        print(f"  {k:<28}{v}")
+
+    w5 = {
+        "glassgrad batched": timed(lambda: w.w5_glassgrad(True), 3, budget=60),
+        "glassgrad scalar (5 batches)": timed(lambda: w.w5_glassgrad(False, batches=5), 1, budget=60),
+        "torch batched": timed(w.w5_torch_batched, 5),
+        "numpy (by hand)": timed(w.w5_numpy, 5),
+        "micrograd": {"skipped": "n/a: micrograd's Value has no exp or log for cross-entropy"},
+    }
+    if "seconds" in w5["glassgrad scalar (5 batches)"]:
+        per_batch = w5["glassgrad scalar (5 batches)"]["seconds"] / 5
+        w5["glassgrad scalar (epoch, extrapolated)"] = {"seconds": per_batch * 57, "extrapolated": True}
+    table(
+        "W5 one epoch, digits-sized (1797 x 64, 10 classes, MLP 64-32-10, batches of 32)", w5, "torch batched"
+    )
+    results["W5"] = w5
+
+    os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
+    with open(args.json, "w") as fh:
+        json.dump(results, fh, indent=2, default=str)
+    print(f"\nwrote {args.json}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
