@@ -165,8 +165,9 @@ def draw_dot(
 def backward_steps(root: Value, **draw_options: Any) -> Iterator[Picture]:
     """One picture per step of the backward pass, in the order ``backward()`` runs.
 
-    Each picture outlines the node being processed and shows the gradients filled in so far (the
-    first picture: only the root's). The real graph's ``.grad`` values are not changed.
+    Each picture outlines the node just processed and shows the gradients filled in so far, that
+    node's contributions to its parents included (the first picture: the root and its parents). Nodes
+    not reached yet show "grad —". The real graph's ``.grad`` values are not changed.
 
     Example:
         >>> from autograd import Value

@@ -50,7 +50,7 @@ def draw_network(model: Module, by: str = "weight", rankdir: str = "LR", digits:
         raise ValueError(f"by must be 'weight' or 'grad', got {by!r}")
     layers = _layers(model)
     dot = Picture(format="svg", graph_attr={"rankdir": rankdir, "splines": "line", "nodesep": "0.15"})
-    dot.attr("node", shape="circle", fontname="Helvetica", fontsize="10", width="0.55", fixedsize="true")
+    dot.attr("node", shape="circle", fontname="Helvetica", fontsize="10", width="0.55", margin="0.02")
     nin = layers[0].nin
     with dot.subgraph(name="cluster_in", graph_attr={"label": "inputs", "color": "white"}) as c:
         for i in range(nin):

@@ -9,20 +9,22 @@ value that is right to a few digits only.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from typing import Any
 
+from autograd import Value
+
 
 def _as_float(x: Any) -> float:
-    data = getattr(x, "data", x)  # a Value counts by its number
-    return float(data)
+    return float(x.data) if isinstance(x, Value) else float(x)  # a Value counts by its number
 
 
 def _diagnose(got: float, want: float, rel: float) -> str:
     if math.isnan(got):
         return "your answer is nan: look for a 0/0 or the log of a negative number"
     if want != 0 and math.isclose(got, -want, rel_tol=rel, abs_tol=1e-12):
-        return "it is off by a sign: check which way the difference goes (prediction - target or target - prediction)"
+        return "it is off by a sign: check which way each difference goes (prediction - target?)"
     for factor, reason in [
         (2.0, "twice the answer: was the 1/2 in the loss forgotten, or a path counted twice?"),
         (0.5, "half the answer: a path may be missing, or an extra 1/2 crept in"),
@@ -38,31 +40,39 @@ def _diagnose(got: float, want: float, rel: float) -> str:
     return f"expected about {want:.6g}, got {got:.6g}"
 
 
-def check(answer: Any, expected: Any, what: str = "your answer", rel: float = 1e-4) -> bool:
+def check(answer: Any, expected: Any, what: str = "your answer", rel: float = 1e-4) -> None:
     """Print whether ``answer`` matches ``expected`` (numbers, Values or sequences of them) and why not.
 
-    Returns True when right, so a notebook can also ``assert`` it.
+    When the notebooks are run unattended by the test suite (``GLASSGRAD_STRICT_CHECKS=1``), a wrong
+    answer raises ``AssertionError`` instead, so a broken solution cell fails the run.
 
     Example:
         >>> check(0.5, 0.5, "the slope")
         right: the slope = 0.5
-        True
-        >>> check(-0.25, 0.25, "d loss / d w")
-        wrong: d loss / d w: it is off by a sign: check which way the difference goes (prediction - target or target - prediction)
-        False
+        >>> check(-0.25, 0.25, "dE/dw")
+        wrong: dE/dw: it is off by a sign: check which way each difference goes (prediction - target?)
     """
+    message = _verdict(answer, expected, what, rel)
+    if message.startswith("right"):
+        print(message)
+        return
+    if os.environ.get("GLASSGRAD_STRICT_CHECKS") == "1":
+        raise AssertionError(message)
+    print(message)
+
+
+def _verdict(answer: Any, expected: Any, what: str, rel: float) -> str:
     if answer is None or answer is Ellipsis:
-        print(f"not yet: replace the ... with {what}")
-        return False
+        return f"not yet: replace the ... with {what}"
     if isinstance(expected, Sequence) and not isinstance(expected, str):
         if not isinstance(answer, Sequence) or len(answer) != len(expected):
-            print(f"wrong: {what}: expected {len(expected)} numbers, got {answer!r}")
-            return False
-        results = [check(a, e, f"{what}[{i}]", rel) for i, (a, e) in enumerate(zip(answer, expected))]
-        return all(results)
+            return f"wrong: {what}: expected {len(expected)} numbers, got {answer!r}"
+        verdicts = [
+            _verdict(a, e, f"{what}[{i}]", rel) for i, (a, e) in enumerate(zip(answer, expected, strict=True))
+        ]
+        wrong = [v for v in verdicts if not v.startswith("right")]
+        return "\n".join(wrong) if wrong else "\n".join(verdicts)
     got, want = _as_float(answer), _as_float(expected)
     if math.isclose(got, want, rel_tol=rel, abs_tol=1e-9):
-        print(f"right: {what} = {got:.6g}")
-        return True
-    print(f"wrong: {what}: {_diagnose(got, want, rel)}")
-    return False
+        return f"right: {what} = {got:.6g}"
+    return f"wrong: {what}: {_diagnose(got, want, rel)}"
