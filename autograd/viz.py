@@ -99,7 +99,10 @@ def draw_dot(
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     order = topological_order(root)
-    box_of = _collapsed_boxes(order, _collapse_rule(collapse))
+    # Each Value's scope; a parameter (a leaf made outside any scope) goes with the neurons using it.
+    leaf_scopes = _leaf_scopes(order)
+    scope_of = {id(v): v.scope or leaf_scopes.get(id(v)) for v in order}
+    box_of = _collapsed_boxes(order, scope_of, _collapse_rule(collapse))
     values = [v for v in order if id(v) not in box_of]
     count = len(values) + len(set(box_of.values()))
     if count > max_nodes:
@@ -119,10 +122,9 @@ def draw_dot(
     dot = Picture(format="svg", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     dot.attr("node", fontname="Helvetica", fontsize="11")
     clusters: dict[scope, graphviz.Digraph] = {}
-    leaf_scopes = _leaf_scopes(order)
 
     def home(v: Value) -> graphviz.Digraph:
-        s = v.scope or leaf_scopes.get(id(v))
+        s = scope_of[id(v)]
         return _cluster(s, clusters) if s is not None else dot
 
     for v in values:
@@ -147,7 +149,10 @@ def draw_dot(
         sizes[box] = sizes.get(box, 0) + 1
     for box, n in sizes.items():
         label = f"{_escape(box.name)}\\n({n} nodes)"
-        dot.node(_box_id(box), label=label, shape="box3d", style="filled", fillcolor="#f3f0e8")
+        where = (
+            _cluster(box.parent, clusters) if box.parent is not None else dot
+        )  # inside its enclosing scope
+        where.node(_box_id(box), label=label, shape="box3d", style="filled", fillcolor="#f3f0e8")
     edges: set[tuple[str, str]] = set()
     for v in order:
         for p in v.parents:
@@ -323,16 +328,19 @@ def _collapse_rule(collapse: Collapse) -> Callable[[scope], bool]:
     return lambda s: s.name in names
 
 
-def _collapsed_boxes(order: list[Value], rule: Callable[[scope], bool]) -> dict[int, scope]:
+def _collapsed_boxes(
+    order: list[Value], scope_of: dict[int, scope | None], rule: Callable[[scope], bool]
+) -> dict[int, scope]:
     """Map each Value inside a collapsed scope to that scope (the outermost collapsed one wins)."""
     box_of: dict[int, scope] = {}
     decided: dict[scope, scope | None] = {}
     for v in order:
-        if v.scope is None:
+        home = scope_of[id(v)]
+        if home is None:
             continue
-        if v.scope not in decided:
-            decided[v.scope] = next((s for s in v.scope.path() if rule(s)), None)
-        box = decided[v.scope]
+        if home not in decided:
+            decided[home] = next((s for s in home.path() if rule(s)), None)
+        box = decided[home]
         if box is not None:
             box_of[id(v)] = box
     return box_of

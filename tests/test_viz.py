@@ -120,9 +120,10 @@ def test_scopes_become_clusters_and_can_collapse() -> None:
     assert "neuron" in clusters and "gradient" in clusters
     collapsed = parse(render_svg(draw_dot(loss, collapse="neuron")))
     names = [texts(g) for g in groups(collapsed, "node")]
-    assert ["neuron", "(4 nodes)"] in names  # the two products, a (their sum) and y
-    assert "a" not in record_nodes(collapsed)
-    assert record_nodes(collapsed).keys() >= {"x1", "w2", "loss"}
+    # the two products, a (their sum) and y, and the leaves only the neuron uses: x1, x2, w1, w2
+    assert ["neuron", "(8 nodes)"] in names
+    assert not {"a", "x1", "w2"} & record_nodes(collapsed).keys()
+    assert "loss" in record_nodes(collapsed)
     assert len(record_nodes(parse(render_svg(draw_dot(loss, collapse=True))))) == len(record_nodes(collapsed))
 
 
@@ -181,3 +182,22 @@ def test_bad_arguments() -> None:
         draw_dot(Value(1.0), color="data")
     with pytest.raises(ValueError, match="backend"):
         render_svg(draw_dot(Value(1.0)), backend="cairo")
+
+
+def test_collapse_folds_parameters_into_their_scope() -> None:
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    out = model([1.0, 2.0])
+    out.backward()
+    pic = draw_dot(out, collapse=lambda s: s.name.startswith("Layer"))
+    boxes = [
+        texts(g)
+        for g in groups(parse(render_svg(pic)), "node")
+        if len(texts(g)) == 2 and "nodes)" in texts(g)[1]
+    ]
+    assert [b[0] for b in boxes] == ["Layer 0", "Layer 1", "Layer 2"]
+    # weights and biases are inside the boxes; only the two inputs remain as Value boxes
+    assert pic.source.count("shape=record") == 2
+    # Layer 0: 4 neurons x (2 weights, a bias, dot, +, relu) = 24 nodes
+    assert boxes[0][1] == "(24 nodes)"
