@@ -6,8 +6,9 @@ PY     := $(BIN)/python
 # A stamp per set of extras: reinstall only when pyproject.toml changes.
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+STAMP_DOCS := $(VENV)/.installed-docs
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest docs bench clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("glassgrad needs Python 3.10 or newer") if sys.version_info < (3, 10) else None'
@@ -20,7 +21,11 @@ $(STAMP_RUN): pyproject.toml | $(PY)
 
 $(STAMP_DEV): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev,plot,progress,render]'
-	touch $@ $(STAMP_RUN)
+	touch $@ $(STAMP_RUN) $(STAMP_DOCS)
+
+$(STAMP_DOCS): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[docs]'
+	touch $@
 
 demo: $(STAMP_RUN)
 	$(PY) -m nn train
@@ -35,11 +40,16 @@ typecheck: $(STAMP_DEV)
 pytest: $(STAMP_DEV)
 	$(PY) -m pytest
 
-test: lint typecheck pytest
+# The site, into site/: every page, the API reference and the notebooks, executed. --strict fails on any
+# warning (a broken link, a docstring Griffe cannot read, a notebook cell that raises).
+docs: $(STAMP_DOCS)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+test: lint typecheck pytest docs
 
 bench: $(STAMP_DEV)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info site

@@ -1,6 +1,6 @@
 """glassgrad's autograd: a scalar reverse-mode automatic differentiation engine you can see through.
 
-Example:
+Examples:
     >>> from autograd import Value
     >>> a, b = Value(2.0), Value(-3.0)
     >>> c = a * b + b**2

@@ -1,6 +1,6 @@
 """Checking gradients: ``gradcheck`` against finite differences, and ``detect_anomaly`` for nan/inf.
 
-Example:
+Examples:
     >>> from autograd import gradcheck
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
     True
@@ -41,7 +41,9 @@ def gradcheck(
     Args:
         f: a function of scalars written with Value operations, returning a scalar Value.
         inputs: the point to check at (numbers, or Values whose data is used).
-        eps, atol, rtol: the step and the tolerances.
+        eps: the step of the central differences.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
 
     Returns:
         True when every gradient agrees.
@@ -49,7 +51,7 @@ def gradcheck(
     Raises:
         GradcheckError: with a table of input, analytic, numeric and difference for every input.
 
-    Example:
+    Examples:
         >>> from autograd import gradcheck
         >>> gradcheck(lambda x: x.exp() * x.sin(), [0.7])
         True
@@ -111,7 +113,7 @@ class detect_anomaly:  # noqa: N801 - named like torch.autograd.detect_anomaly
     contribution of ``backward()`` is checked. Switching it on replaces the engine's node constructor and
     backward loop with checking versions; off, the engine runs its ordinary code, so there is no cost.
 
-    Example:
+    Examples:
         >>> from autograd import Value, detect_anomaly, AnomalyError
         >>> x = Value(-1.0, label="x")
         >>> try:

@@ -8,7 +8,7 @@ topological order:
 
     grad(parent) += grad(node) * d node / d parent      for every edge, children before parents
 
-Example:
+Examples:
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> c = a * b + a            # c = a*b + a
     >>> c.backward()
@@ -42,7 +42,7 @@ class Value:
         data: a real number (``int``, ``float``, ``bool`` or a NumPy real scalar), stored as float64.
         label: an optional name, shown by ``repr`` and in graph pictures.
 
-    Example:
+    Examples:
         >>> x = Value(3.0, label="x")
         >>> y = x**2 + 1
         >>> y.backward()
@@ -140,52 +140,102 @@ class Value:
 
     # ---------------------------------------------------------------- functions
     def exp(self) -> Value:
-        """``e ** self``. Example: ``Value(0.0).exp().data == 1.0``."""
+        """``e ** self``.
+
+        Examples:
+            >>> Value(0.0).exp().data
+            1.0
+        """
         return _unary(ops.EXP, self)
 
     def log(self) -> Value:
-        """Natural logarithm (``-inf`` at 0, ``nan`` below). Example: ``Value(1.0).log().data == 0.0``."""
+        """Natural logarithm (``-inf`` at 0, ``nan`` below).
+
+        Examples:
+            >>> Value(1.0).log().data
+            0.0
+        """
         return _unary(ops.LOG, self)
 
     def sqrt(self) -> Value:
-        """Square root (``nan`` below 0). Example: ``Value(4.0).sqrt().data == 2.0``."""
+        """Square root (``nan`` below 0).
+
+        Examples:
+            >>> Value(4.0).sqrt().data
+            2.0
+        """
         return _unary(ops.SQRT, self)
 
     def tanh(self) -> Value:
-        """Hyperbolic tangent. Example: ``Value(0.0).tanh().data == 0.0``."""
+        """Hyperbolic tangent.
+
+        Examples:
+            >>> Value(0.0).tanh().data
+            0.0
+        """
         return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
-        """Logistic sigmoid ``1 / (1 + e**-x)``. Example: ``Value(0.0).sigmoid().data == 0.5``."""
+        """Logistic sigmoid ``1 / (1 + e**-x)``.
+
+        Examples:
+            >>> Value(0.0).sigmoid().data
+            0.5
+        """
         return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
-        """``max(x, 0)``; derivative 0 at 0. Example: ``Value(-2.0).relu().data == 0.0``."""
+        """``max(x, 0)``; derivative 0 at 0.
+
+        Examples:
+            >>> Value(-2.0).relu().data
+            0.0
+        """
         return _unary(ops.RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        """``x`` above 0, ``slope * x`` below. Example: ``Value(-2.0).leaky_relu(0.5).data == -1.0``."""
+        """``x`` above 0, ``slope * x`` below.
+
+        Examples:
+            >>> Value(-2.0).leaky_relu(0.5).data
+            -1.0
+        """
         if isinstance(slope, Value) or not isinstance(slope, numbers.Real):
             raise TypeError(f"leaky_relu slope must be a real number, got {type(slope).__qualname__}")
         return _unary(ops.leaky_relu_of(float(slope)), self)
 
     def softplus(self) -> Value:
-        """``log(1 + e**x)``, exact for any x. Example: ``Value(0.0).softplus().data == math.log(2)``."""
+        """``log(1 + e**x)``, exact for any x.
+
+        Examples:
+            >>> Value(0.0).softplus().data
+            0.6931471805599453
+        """
         return _unary(ops.SOFTPLUS, self)
 
     def sin(self) -> Value:
-        """Sine. Example: ``Value(0.0).sin().data == 0.0``."""
+        """Sine.
+
+        Examples:
+            >>> Value(0.0).sin().data
+            0.0
+        """
         return _unary(ops.SIN, self)
 
     def cos(self) -> Value:
-        """Cosine. Example: ``Value(0.0).cos().data == 1.0``."""
+        """Cosine.
+
+        Examples:
+            >>> Value(0.0).cos().data
+            1.0
+        """
         return _unary(ops.COS, self)
 
     # ---------------------------------------------------------------- batches
     def batch_sum(self) -> Value:
         """The sum over the samples of a batched Value (one number per sample); a float stays itself.
 
-        Example:
+        Examples:
             >>> import numpy as np
             >>> Value(np.array([1.0, 2.0, 3.0])).batch_sum().data
             6.0
@@ -193,9 +243,9 @@ class Value:
         return _unary(ops.BATCH_SUM, self)
 
     def batch_mean(self) -> Value:
-        """The mean over the samples of a batched Value. Example: a loss over a batch.
+        """The mean over the samples of a batched Value, such as a loss over a batch.
 
-        Example:
+        Examples:
             >>> import numpy as np
             >>> Value(np.array([1.0, 2.0, 3.0])).batch_mean().data
             2.0
@@ -220,7 +270,7 @@ class Value:
             create_graph: record the gradient arithmetic itself, so that the gradients are Values that
                 can be differentiated again (used by ``autograd.grad`` for higher derivatives).
 
-        Example:
+        Examples:
             >>> x = Value(2.0)
             >>> y = x * x * x
             >>> y.backward()
@@ -338,7 +388,7 @@ def topological_order(root: Value) -> list[Value]:
 
     Iterative depth-first search (no recursion, so a graph a million nodes deep is fine).
 
-    Example:
+    Examples:
         >>> a = Value(1.0, label="a")
         >>> b = a + 1
         >>> [v.label or v.op for v in topological_order(b * a)]
@@ -451,7 +501,7 @@ def _as_values(xs: Iterable[Value | float], what: str) -> tuple[Value, ...]:
 def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors builtins.sum
     """The sum of many Values as one graph node (``builtins.sum`` would make n - 1 nodes).
 
-    Example:
+    Examples:
         >>> import autograd
         >>> xs = [Value(1.0), Value(2.0), 3.0]
         >>> s = autograd.sum(xs)
@@ -468,7 +518,7 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors built
 def dot(ws: Iterable[Value | float], xs: Iterable[Value | float]) -> Value:
     """``w_1*x_1 + ... + w_n*x_n`` as one graph node: a neuron's weighted sum.
 
-    Example:
+    Examples:
         >>> import autograd
         >>> w = [Value(2.0), Value(-1.0)]
         >>> y = autograd.dot(w, [3.0, 4.0])
@@ -492,7 +542,7 @@ class no_grad:  # noqa: N801 - named like torch.no_grad
     Works as a context manager and as a decorator. The switch is one flag for the whole process
     (not per thread).
 
-    Example:
+    Examples:
         >>> x = Value(2.0)
         >>> with no_grad():
         ...     y = x * 3
@@ -524,7 +574,7 @@ class scope:  # noqa: N801 - a context manager, like no_grad
     Scopes nest; each Value remembers the innermost scope it was built in. A scope costs the engine
     one reference per node, and nothing else.
 
-    Example:
+    Examples:
         >>> x = Value(1.0)
         >>> with scope("layer 1") as outer:
         ...     with scope("neuron 0"):
@@ -567,7 +617,7 @@ class scope:  # noqa: N801 - a context manager, like no_grad
 def is_grad_enabled() -> bool:
     """Whether operations are being recorded (False inside ``no_grad``).
 
-    Example:
+    Examples:
         >>> with no_grad():
         ...     is_grad_enabled()
         False

@@ -5,7 +5,7 @@ gradient d root / d node, each local derivative d node / d parent, and each cont
 upstream x local that the node sends to a parent. A parent's gradient is the sum of the contributions it
 receives. The table prints as plain text and shows as Markdown with LaTeX in a notebook.
 
-Example:
+Examples:
     >>> from autograd import Value, explain
     >>> x, w = Value(2.0, label="x"), Value(-3.0, label="w")
     >>> y = (w * x).relu()
@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from autograd.engine import Value, topological_order
 
@@ -49,7 +52,7 @@ class Step:
 class Explanation:
     """A record of one backward pass: ``steps`` in the order they run, and the leaves' ``gradients``.
 
-    Example:
+    Examples:
         >>> from autograd import Value, explain
         >>> a = Value(3.0, label="a")
         >>> record = explain(a * a)
@@ -115,7 +118,7 @@ def explain(root: Value, max_nodes: int = 60) -> Explanation:
         max_nodes: show at most this many steps; the rest are counted in a summary line (the leaves'
             gradients are always listed).
 
-    Example:
+    Examples:
         >>> from autograd import Value, explain
         >>> a = Value(2.0, label="a")
         >>> b = (a * a).exp()
@@ -154,7 +157,7 @@ def replay_backward(
     gradient and its edges. ``grads`` (keyed by ``id``) is filled as the pass goes: the root gets 1, and
     each parent the contributions sent to it so far. No ``.grad`` is touched.
 
-    Example:
+    Examples:
         >>> from autograd import Value, topological_order
         >>> x = Value(3.0)
         >>> grads = {}
@@ -175,9 +178,26 @@ def replay_backward(
         local = node._op.grads(node.data, *[p.data for p in node.parents])
         edges = tuple(Edge(p, d, g * d) for p, d in zip(node.parents, local, strict=True))
         for edge in edges:
-            grads[id(edge.parent)] = grads.get(id(edge.parent), 0.0) + edge.contribution
+            c: Any = edge.contribution
+            if type(edge.parent.data) is float and type(c) is not float:
+                c = float(np.sum(c))  # a parameter shared by a batch: the sum over its samples
+            grads[id(edge.parent)] = grads.get(id(edge.parent), 0.0) + c
         yield node, g, edges
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
+def format_number(x: Any, digits: int = 6) -> str:
+    """A number for a table or a picture; a batch (batched mode) shows its mean and its size.
+
+    Examples:
+        >>> import numpy as np
+        >>> format_number(0.1234567), format_number(np.array([1.0, 2.0]), 3)
+        ('0.123457', 'mean 1.5 of 2')
+    """
+    if isinstance(x, Value):
+        x = x.data
+    if isinstance(x, np.ndarray):
+        return f"mean {float(np.mean(x)):.{digits}g} of {x.size}"
+    return f"{float(x):.{digits}g}"
+
+
+_fmt = format_number

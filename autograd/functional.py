@@ -6,7 +6,7 @@ with ``create_graph=True``: the gradient arithmetic is recorded too, so ``grad(g
 derivative, and so on. The functions are pure: the ``.grad`` of every Value they touch is left as it
 was.
 
-Example:
+Examples:
     >>> import math
     >>> from autograd import grad
     >>> f = lambda x: x.sin()
@@ -50,7 +50,7 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
         A function of the same arguments. Given plain numbers it returns floats; given Values (inside
         another ``grad``) it returns Values that can be differentiated again.
 
-    Example:
+    Examples:
         >>> from autograd import value_and_grad
         >>> value_and_grad(lambda x, y: x * y + y, argnums=(0, 1))(2.0, 3.0)
         (9.0, (3.0, 3.0))
@@ -85,7 +85,7 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
 def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     """A function that returns the derivative of ``f`` with respect to argument(s) ``argnums``.
 
-    Example:
+    Examples:
         >>> from autograd import grad
         >>> grad(lambda x: x**3)(2.0)             # 3 x**2
         12.0
@@ -105,7 +105,7 @@ def hessian(f: Callable[..., Any]) -> Callable[..., NDArray[np.float64]]:
 
     Meant for functions of a few scalars: row i is the gradient of df/dx_i.
 
-    Example:
+    Examples:
         >>> from autograd import hessian
         >>> hessian(lambda x, y: x * x * y)(1.0, 2.0).tolist()   # [[2y, 2x], [2x, 0]]
         [[4.0, 2.0], [2.0, 0.0]]

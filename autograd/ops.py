@@ -12,7 +12,7 @@ ways: with plain floats for an ordinary ``backward()``, and with ``Value`` objec
 that it can be differentiated again (this is how ``grad(grad(f))`` works). The helpers ``_log``,
 ``_sin`` ... below pick the float function or the ``Value`` method accordingly.
 
-Example:
+Examples:
     >>> EXP.value(0.0), EXP.grads(1.0, 0.0)
     (1.0, (1.0,))
     >>> MUL.grads(6.0, 2.0, 3.0)  # d(a*b)/da = b, d(a*b)/db = a
@@ -34,7 +34,7 @@ from autograd import _math
 class Op(NamedTuple):
     """A primitive operation: its name, its value and its local derivatives.
 
-    Example:
+    Examples:
         >>> square = Op("square", lambda x: x * x, lambda out, x: (2 * x,))
         >>> square.value(3.0), square.grads(9.0, 3.0)
         (9.0, (6.0,))
@@ -113,7 +113,7 @@ DOT = Op(
 def power_of(c: float) -> Op:
     """``x ** c`` for a constant exponent ``c``: d/dx = c * x ** (c - 1).
 
-    Example:
+    Examples:
         >>> square = power_of(2.0)
         >>> square.name, square.value(3.0), square.grads(9.0, 3.0)
         ('**2', 9.0, (6.0,))
@@ -125,7 +125,7 @@ def power_of(c: float) -> Op:
 def leaky_relu_of(slope: float) -> Op:
     """``x if x > 0 else slope * x``: d/dx = 1 or slope.
 
-    Example:
+    Examples:
         >>> leaky_relu_of(0.1).value(-2.0), leaky_relu_of(0.1).grads(-0.2, -2.0)
         (-0.2, (0.1,))
     """

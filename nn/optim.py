@@ -9,7 +9,7 @@ float arithmetic: it records no graph. The training loop is PyTorch's:
     loss.backward()      # fills p.grad
     opt.step()           # p.data -= lr * ...
 
-Example:
+Examples:
     >>> from autograd import Value
     >>> x = Value(3.0)
     >>> opt = SGD([x], lr=0.1)
@@ -73,7 +73,7 @@ class Optimizer(abc.ABC):
     Subclasses keep their per-parameter state in NumPy arrays aligned with ``params`` and name them in
     ``_buffers``; ``state_dict()`` / ``load_state_dict()`` save and restore them with the step count.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(1.0)
         >>> w.grad = 5.0
@@ -152,7 +152,7 @@ class SGD(Optimizer):
     ``g = grad + weight_decay * p``; ``buf = g`` on the first step, then ``buf = momentum * buf + g``;
     ``p -= lr * buf`` (``p -= lr * g`` without momentum).
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(1.0)
         >>> opt = SGD([w], lr=0.1, momentum=0.9)
@@ -203,7 +203,7 @@ class Adam(Optimizer):
     ``g = grad + weight_decay * p``; ``m = b1 * m + (1 - b1) * g``; ``v = b2 * v + (1 - b2) * g * g``;
     ``m_hat = m / (1 - b1**t)``; ``v_hat = v / (1 - b2**t)``; ``p -= lr * m_hat / (sqrt(v_hat) + eps)``.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(1.0)
         >>> opt = Adam([w], lr=0.1)
@@ -267,7 +267,9 @@ class LinearLR:
     Like ``torch.optim.lr_scheduler.LinearLR``: ``base_lr`` is the optimizer's lr at construction, the
     factor for ``k = 0`` is applied at once, and ``step()`` goes after ``optimizer.step()``.
 
-    Example (micrograd's demo schedule, ``lr = 1.0 - 0.9 * k / 100``):
+    micrograd's demo schedule is ``lr = 1.0 - 0.9 * k / 100``:
+
+    Examples:
         >>> from autograd import Value
         >>> opt = SGD([Value(0.0)], lr=1.0)
         >>> sched = LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=100)

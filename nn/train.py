@@ -10,7 +10,7 @@ describe it. A step is the same four lines whatever the model:
     loss.backward()                        # backward: every parameter's grad
     optimizer.step()                       # p -= lr * grad (or Adam's rule)
 
-Example:
+Examples:
     >>> import nn
     >>> X, y = nn.data.xor()
     >>> model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
@@ -49,7 +49,7 @@ class History:
             batch's update), or ``nan`` where the loss has no notion of a right answer.
         lr: the learning rate used in the epoch's first step.
 
-    Example:
+    Examples:
         >>> h = History()
         >>> h.loss.append(0.5)
         >>> h.epochs
@@ -125,7 +125,7 @@ def fit(
     Returns:
         A ``History`` of loss, accuracy and learning rate per epoch.
 
-    Example:
+    Examples:
         >>> import nn
         >>> X, y = nn.data.moons(40, seed=0)
         >>> model = nn.MLP(2, [8, 1], seed=0)

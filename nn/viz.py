@@ -4,7 +4,7 @@
 The plots need matplotlib (``pip install 'glassgrad[plot]'``); each takes an optional ``ax``, draws on
 it (or on a new figure) and returns the Axes, and draws nothing it was not asked for.
 
-Example:
+Examples:
     >>> import nn
     >>> from nn.viz import draw_network
     >>> dot = draw_network(nn.MLP(2, [3, 1], seed=0))
@@ -40,7 +40,7 @@ def draw_network(model: Module, by: str = "weight", rankdir: str = "LR", digits:
         rankdir: Graphviz direction.
         digits: significant digits in the tooltips and bias labels.
 
-    Example:
+    Examples:
         >>> import nn
         >>> dot = draw_network(nn.Layer(2, 2, seed=0), by="grad")
         >>> "penwidth" in dot.source
@@ -117,7 +117,7 @@ def _axes(ax: Any) -> Any:
 def plot_data(X: ArrayLike, y: ArrayLike, ax: Any = None) -> Any:
     """Scatter a 2-D data set, one colour per class.
 
-    Example:
+    Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import nn
@@ -148,7 +148,7 @@ def plot_decision_boundary(
     A model with one output is split at ``threshold`` (0 for a score or a logit, 0.5 for a
     probability); with several outputs each point gets the class of its largest output.
 
-    Example:
+    Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import nn
@@ -176,7 +176,7 @@ def plot_decision_boundary(
 def plot_history(history: History, ax: Any = None) -> Any:
     """The loss per epoch (log scale), with accuracy on a second axis when it was measured.
 
-    Example:
+    Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> ax = plot_history(History(loss=[1.0, 0.5, 0.2], accuracy=[0.5, 0.75, 1.0]))

@@ -46,7 +46,7 @@ def check(answer: Any, expected: Any, what: str = "your answer", rel: float = 1e
     When the notebooks are run unattended by the test suite (``GLASSGRAD_STRICT_CHECKS=1``), a wrong
     answer raises ``AssertionError`` instead, so a broken solution cell fails the run.
 
-    Example:
+    Examples:
         >>> check(0.5, 0.5, "the slope")
         right: the slope = 0.5
         >>> check(-0.25, 0.25, "dE/dw")
