@@ -195,3 +195,17 @@ def test_scopes_are_recorded_and_nest() -> None:
     assert repr(neuron) == "scope('layer / neuron 0')"
     with pytest.raises(TypeError, match="scope name must be a str"):
         autograd.scope(3)  # type: ignore[arg-type]
+
+
+def test_topological_order_leaves_the_garbage_collector_as_it_was() -> None:
+    x = Value(1.0)
+    y = x * 2 + 1
+    assert gc.isenabled()
+    topological_order(y)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        topological_order(y)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
