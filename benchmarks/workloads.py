@@ -39,8 +39,7 @@ def _torch() -> Any:
         import torch
     except ImportError as err:
         raise Unavailable("torch (pip install torch)") from err
-    torch.set_num_threads(1)
-    return torch
+    return torch  # with its default threads: what a user would run
 
 
 # ------------------------------------------------------------------------------------ W1
