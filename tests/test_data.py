@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 from collections.abc import Callable
 from typing import Any
@@ -214,9 +213,3 @@ def test_messages_name_the_function_and_the_argument() -> None:
 def test_numpy_integers_and_floats_are_accepted() -> None:
     X, y = data.spirals(np.int64(9), classes=np.int32(3), noise=np.float64(0.1), seed=0)
     assert X.shape == (9, 2) and np.bincount(y).tolist() == [3, 3, 3]
-
-
-def test_doctests() -> None:
-    failed, attempted = doctest.testmod(data)
-    assert attempted > 0
-    assert failed == 0

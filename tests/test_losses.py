@@ -4,7 +4,6 @@ PyTorch as an oracle when it is installed."""
 
 from __future__ import annotations
 
-import doctest
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -13,7 +12,6 @@ import numpy as np
 import pytest
 
 from autograd import Value
-from nn import losses
 from nn.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -407,9 +405,3 @@ def test_torch_cross_entropy() -> None:
         lambda x: torch.nn.functional.cross_entropy(x.reshape(3, 3), t),
         flat,
     )
-
-
-def test_doctests() -> None:
-    failed, attempted = doctest.testmod(losses, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert attempted > 0
-    assert failed == 0

@@ -3,7 +3,6 @@ inputs and their checks, predict, and saving and loading (exact, atomic, never a
 
 from __future__ import annotations
 
-import doctest
 import json
 import math
 import os
@@ -17,7 +16,6 @@ from helpers import numeric_grad
 
 import autograd
 from autograd import Value
-from nn import module
 from nn.module import MLP, Layer, Module, Neuron, load
 
 
@@ -574,8 +572,3 @@ def test_a_file_of_another_architecture_leaves_the_model_unchanged(tmp_path: Pat
     with pytest.raises(ValueError, match=r"unexpected 'layers\.0\.neurons\.3\.w\.0'"):
         small.load_state_dict(before)
     assert bits(small) == bits(load(tmp_path / "small.json"))
-
-
-def test_doctests() -> None:
-    failed, attempted = doctest.testmod(module)
-    assert attempted > 10 and failed == 0

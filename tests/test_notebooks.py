@@ -25,8 +25,7 @@ CELL_TIMEOUT = 300  # seconds per cell
 
 def _read(name: str) -> dict[str, Any]:
     """The notebook's JSON, as committed (no nbformat needed)."""
-    if not PATHS:
-        pytest.skip(f"no notebooks in {NOTEBOOKS}")
+    assert PATHS, f"no notebooks in {NOTEBOOKS}: the course is missing"
     document: dict[str, Any] = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
     return document
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -12,7 +11,6 @@ from typing import Any
 import pytest
 
 from autograd import Value
-from nn import optim
 from nn.losses import mse_loss
 from nn.optim import SGD, Adam, LinearLR, Optimizer
 
@@ -350,9 +348,3 @@ def test_lr_is_settable_and_checked() -> None:
 def test_optimizer_is_abstract() -> None:
     with pytest.raises(TypeError):
         Optimizer([Value(1.0)], lr=0.1)  # type: ignore[abstract]
-
-
-def test_doctests() -> None:
-    failed, attempted = doctest.testmod(optim, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert attempted > 0
-    assert failed == 0
