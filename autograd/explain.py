@@ -70,8 +70,19 @@ class Explanation:
         rows = []
         for i, step in enumerate(self.steps, 1):
             for j, edge in enumerate(step.edges):
-                head = [str(i), step.name, step.node.op, _fmt(step.upstream)] if j == 0 else ["", "", "", ""]
-                rows.append([*head, self.names[id(edge.parent)], _fmt(edge.local), _fmt(edge.contribution)])
+                head = (
+                    [str(i), step.name, step.node.op, format_number(step.upstream)]
+                    if j == 0
+                    else ["", "", "", ""]
+                )
+                rows.append(
+                    [
+                        *head,
+                        self.names[id(edge.parent)],
+                        format_number(edge.local),
+                        format_number(edge.contribution),
+                    ]
+                )
         return rows
 
     def __str__(self) -> str:
@@ -86,7 +97,7 @@ class Explanation:
             lines.append("  ".join(cells).rstrip())
         if self.hidden:
             lines.append(f"... {self.hidden} more nodes not shown (raise max_nodes to see them)")
-        lines.append("gradients: " + ", ".join(f"{name} = {_fmt(g)}" for name, g in self.gradients))
+        lines.append("gradients: " + ", ".join(f"{name} = {format_number(g)}" for name, g in self.gradients))
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -103,7 +114,9 @@ class Explanation:
             if self.hidden
             else []
         )
-        grads = ", ".join(f"$\\partial L/\\partial$`{name}` $= {_fmt(g)}$" for name, g in self.gradients)
+        grads = ", ".join(
+            f"$\\partial L/\\partial$`{name}` $= {format_number(g)}$" for name, g in self.gradients
+        )
         return "\n".join([head, *body, *tail, "", f"Gradients: {grads}"])
 
 
@@ -139,7 +152,7 @@ def explain(root: Value, max_nodes: int = 60) -> Explanation:
             count += 1
             names[id(node)] = f"v{count}"
         else:
-            names[id(node)] = _fmt(node.data)  # an unlabelled leaf is a constant: show its value
+            names[id(node)] = format_number(node.data)  # an unlabelled leaf is a constant: show its value
     upstream: dict[int, float] = {}
     steps = [Step(node, names[id(node)], g, edges) for node, g, edges in replay_backward(order, upstream)]
     leaves = [node for node in order if not node.parents and node.label]
@@ -198,6 +211,3 @@ def format_number(x: Any, digits: int = 6) -> str:
     if isinstance(x, np.ndarray):
         return f"mean {float(np.mean(x)):.{digits}g} of {x.size}"
     return f"{float(x):.{digits}g}"
-
-
-_fmt = format_number
