@@ -155,15 +155,15 @@ def cos(x: Num) -> Num:
     return math.cos(x) if not math.isinf(x) else NAN
 
 
-def dot(ws: tuple[Num, ...], xs: tuple[Num, ...]) -> Num:
-    """``w_1*x_1 + ... + w_n*x_n``. On a batch (numbers w, arrays x of one length) it is one
+def dot(ws: tuple[Num, ...], xs: tuple[Num, ...], start: Num = 0.0) -> Num:
+    """``start + w_1*x_1 + ... + w_n*x_n``. On a batch (numbers w, arrays x of one length) it is one
     matrix-vector product instead of 2n NumPy calls."""
-    if type(xs[0]) is float or type(ws[0]) is not float:
-        return sum(map(operator.mul, ws, xs))
+    if not xs or type(xs[0]) is float or type(ws[0]) is not float:
+        return sum(map(operator.mul, ws, xs), start)
     try:
-        return np.array(ws) @ np.array(xs)
+        return np.array(ws) @ np.array(xs) + start
     except ValueError:  # mixed numbers and batches: the plain sum broadcasts them
-        return sum(map(operator.mul, ws, xs))
+        return sum(map(operator.mul, ws, xs), start)
 
 
 def batch_sum(x: Num) -> float:

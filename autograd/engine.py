@@ -465,8 +465,14 @@ def _unary(op: Op, x: Value) -> Value:
     return _node(op, (x,), op.value(x.data))
 
 
-def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
-    return _node(op, parents, op.value(*[p.data for p in parents]))
+def _apply(op: Op, parents: tuple[Any, ...], what: str) -> Value:
+    """A node of an n-ary op. Parents that are plain numbers become constants; all are checked in the
+    same pass that reads their numbers."""
+    data = [p.data for p in parents if type(p) is Value]
+    if len(data) != len(parents):
+        parents = _as_values(parents, what)
+        data = [p.data for p in parents]
+    return _node(op, parents, op.value(*data))
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
@@ -495,15 +501,9 @@ def _is_real_number(x: Any) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, Value)
 
 
-def _as_values(xs: Iterable[Value | float], what: str) -> tuple[Value, ...]:
-    values = tuple(xs)
-    for x in values:
-        if type(x) is not Value:
-            break
-    else:
-        return values  # type: ignore[return-value]  # the common case, checked fast: all Values already
+def _as_values(xs: Iterable[Any], what: str) -> tuple[Value, ...]:
     out = []
-    for x in values:
+    for x in xs:
         v = _constant(x)
         if v is None:
             raise TypeError(f"{what} takes Values or real numbers, got {type(x).__qualname__}")
@@ -522,30 +522,31 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors built
         >>> s.data, [x.grad for x in xs[:2]]
         (6.0, [1.0, 1.0])
     """
-    parents = _as_values(values, "autograd.sum")
+    parents = tuple(values)
     if not parents:
         return Value(0.0)
-    return _apply(ops.SUM, parents)
+    return _apply(ops.SUM, parents, "autograd.sum")
 
 
-def dot(ws: Iterable[Value | float], xs: Iterable[Value | float]) -> Value:
-    """``w_1*x_1 + ... + w_n*x_n`` as one graph node: a neuron's weighted sum.
+def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float | None = None) -> Value:
+    """``w_1*x_1 + ... + w_n*x_n`` (``+ bias`` if given) as one graph node: a neuron's weighted sum.
 
     Examples:
         >>> import autograd
-        >>> w = [Value(2.0), Value(-1.0)]
-        >>> y = autograd.dot(w, [3.0, 4.0])
+        >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
+        >>> y = autograd.dot(w, [3.0, 4.0], b)
         >>> y.backward()
-        >>> y.data, [wi.grad for wi in w]
-        (2.0, [3.0, 4.0])
+        >>> y.data, [wi.grad for wi in w], b.grad
+        (2.5, [3.0, 4.0], 1.0)
     """
-    w = _as_values(ws, "autograd.dot")
-    x = _as_values(xs, "autograd.dot")
+    w, x = tuple(ws), tuple(xs)
     if len(w) != len(x):
         raise ValueError(f"autograd.dot needs two sequences of one length, got {len(w)} and {len(x)}")
+    if bias is not None:
+        return _apply(ops.AFFINE, (*w, *x, bias), "autograd.dot")
     if not w:
         return Value(0.0)
-    return _apply(ops.DOT, w + x)
+    return _apply(ops.DOT, w + x, "autograd.dot")
 
 
 # -------------------------------------------------------------------- no_grad

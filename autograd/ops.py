@@ -99,13 +99,32 @@ BATCH_SUM = Op("batch_sum", _math.batch_sum, lambda out, x: (_math.ones_like(_da
 SIN = Op("sin", _math.sin, lambda out, x: (_cos(x),))
 COS = Op("cos", _math.cos, lambda out, x: (-_sin(x),))
 IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,))  # gives grad() an input node of its own
+
+
 # n-ary, fused into one node each: a neuron's weighted sum costs one node instead of 2n.
+def _dot(*wx: Any) -> Any:  # inputs w_1..w_n, x_1..x_n
+    n = len(wx) // 2
+    return _math.dot(wx[:n], wx[n:])
+
+
+def _dot_grads(out: Any, *wx: Any) -> tuple[Any, ...]:  # d/dw_i = x_i and d/dx_i = w_i
+    n = len(wx) // 2
+    return wx[n:] + wx[:n]
+
+
+def _affine(*wxb: Any) -> Any:  # inputs w_1..w_n, x_1..x_n, b
+    n = len(wxb) // 2
+    return _math.dot(wxb[:n], wxb[n:-1], wxb[-1])
+
+
+def _affine_grads(out: Any, *wxb: Any) -> tuple[Any, ...]:  # as dot's, and d/db = 1
+    n = len(wxb) // 2
+    return (*wxb[n:-1], *wxb[:n], 1.0)
+
+
 SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs))
-DOT = Op(
-    "dot",  # inputs are w_1..w_n, x_1..x_n; d/dw_i = x_i and d/dx_i = w_i
-    lambda *wx: _math.dot(wx[: len(wx) // 2], wx[len(wx) // 2 :]),
-    lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2],
-)
+DOT = Op("dot", _dot, _dot_grads)
+AFFINE = Op("w·x+b", _affine, _affine_grads)  # a neuron's weighted sum and bias: w . x + b
 
 
 # Ops with a constant parameter: one Op per constant, cached (exponents and slopes are few).

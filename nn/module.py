@@ -4,7 +4,7 @@ A model is nothing but Values arranged in attributes. ``Module`` finds them by w
 (``named_parameters``), so a forward pass is ordinary arithmetic on Values and ``backward()`` fills in
 every parameter's ``grad``; no derivative is written by hand here.
 
-* ``Neuron(nin)``: ``act(w . x + b)``, one fused ``dot`` node (or, with ``fused=False``, every multiply
+* ``Neuron(nin)``: ``act(w . x + b)``, one fused ``w·x+b`` node (or, with ``fused=False``, every multiply
   and add as its own node, the graph drawn in textbooks).
 * ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values.
 * ``MLP(nin, nouts)``: layers in a row; returns a Value for one output, else a list.
@@ -303,8 +303,8 @@ class Neuron(Module):
         init: ``"uniform"`` (U(-1, 1), as micrograd), ``"xavier"`` (Glorot uniform, bound
             ``sqrt(6 / (nin + fan_out))``) or ``"he"`` (Kaiming normal, std ``sqrt(2 / nin)``). ``b`` is 0.
         seed: an ``int``, ``None`` or a ``numpy.random.Generator`` (used as it is, and advanced).
-        fused: one ``dot`` node for the weighted sum (fast); ``False`` records every multiply and add
-            as its own node (``w0*x0 + w1*x1 + ... + b``), the same value with a bigger graph to look at.
+        fused: one ``w·x+b`` node for the weighted sum and bias (fast); ``False`` records every multiply
+            and add as its own node (``w0*x0 + w1*x1 + ... + b``): the same value, a bigger graph to look at.
         fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
 
     Examples:
@@ -339,7 +339,7 @@ class Neuron(Module):
         if len(x) != self.nin:
             raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
         if self.fused:
-            out = autograd.dot(self.w, x) + self.b
+            out = autograd.dot(self.w, x, self.b)
         else:
             out = self.w[0] * x[0]
             for wi, xi in zip(self.w[1:], x[1:], strict=True):

@@ -80,6 +80,11 @@ def test_fused_sum_and_dot() -> None:
     assert (s.data, s.op, len(s.parents)) == (6.0, "sum", 3)
     d = autograd.dot([Value(1.0), Value(2.0)], [3.0, 4.0])
     assert (d.data, d.op) == (11.0, "dot")
+    assert_grads_match(lambda w, x, b: autograd.dot([w, 2.0], [x, w], b), [0.5, -1.5, 2.0])
+    assert_grads_match(lambda w, x: autograd.dot([w], [x], 0.25), [0.5, -1.5])
+    a = autograd.dot([Value(1.0), Value(2.0)], [3.0, 4.0], Value(0.5))
+    assert (a.data, a.op, len(a.parents)) == (11.5, "w·x+b", 5)
+    assert autograd.dot([], [], 2.0).data == 2.0
 
 
 def test_sum_and_dot_edge_cases() -> None:
@@ -89,6 +94,8 @@ def test_sum_and_dot_edge_cases() -> None:
         autograd.dot([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="str"):
         autograd.sum([Value(1.0), "x"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="takes Values or real numbers, got str"):
+        autograd.dot([1.0], [2.0], "b")  # type: ignore[arg-type]
 
 
 def test_value_exponent_gradient_includes_log_term() -> None:

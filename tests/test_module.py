@@ -219,9 +219,9 @@ def test_one_neuron_fused_and_expanded_agree_exactly() -> None:
 
 def test_node_counts_of_one_neuron() -> None:
     x = [1.0, 2.0, 3.0]
-    assert interior_nodes(Neuron(3, seed=0)(x)) == 3  # dot, + b, relu
+    assert interior_nodes(Neuron(3, seed=0)(x)) == 2  # w·x+b, relu
     assert interior_nodes(Neuron(3, seed=0, fused=False)(x)) == 2 * 3 + 1  # 3 *, 2 +, + b, relu
-    assert interior_nodes(Neuron(3, "linear", seed=0)(x)) == 2
+    assert interior_nodes(Neuron(3, "linear", seed=0)(x)) == 1
 
 
 def test_gradients_equal_finite_differences() -> None:

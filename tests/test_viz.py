@@ -205,5 +205,5 @@ def test_collapse_folds_parameters_into_their_scope() -> None:
     assert [b[0] for b in boxes] == ["Layer 0", "Layer 1", "Layer 2"]
     # weights and biases are inside the boxes; only the two inputs remain as Value boxes
     assert pic.source.count("shape=record") == 2
-    # Layer 0: 4 neurons x (2 weights, a bias, dot, +, relu) = 24 nodes
-    assert boxes[0][1] == "(24 nodes)"
+    # Layer 0: 4 neurons x (2 weights, a bias, w·x+b, relu) = 20 nodes
+    assert boxes[0][1] == "(20 nodes)"
