@@ -415,10 +415,11 @@ def _depth_first(root: Value) -> list[Value]:
         for p in parents:  # resume this node's parents where we left off
             if p not in seen:
                 seen.add(p)
-                if p._parents:
+                if seen.issuperset(p._parents):  # a leaf, or all its parents placed: it can follow them
+                    order.append(p)
+                else:
                     stack.append((p, iter(p._parents)))
                     break
-                order.append(p)  # a leaf has no parents to wait for
         else:  # all parents placed: the node can follow them
             stack.pop()
             order.append(node)
