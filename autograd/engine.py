@@ -337,9 +337,12 @@ def _backward_floats(order: list[Value]) -> None:
             a = parents[0]
             a.grad += g * node._op.grads(node.data, a.data)[0]  # type: ignore[union-attr]
         elif parents:
-            local = node._op.grads(node.data, *[p.data for p in parents])  # type: ignore[union-attr]
-            for parent, d in zip(parents, local, strict=True):
-                parent.grad += g * d
+            op: Op = node._op  # type: ignore[assignment]
+            if op.vjp is not None:  # a fused op: the same rule as one loop (see ops.Op)
+                op.vjp(g, parents)
+            else:
+                for parent, d in zip(parents, op.grads(node.data, *[p.data for p in parents]), strict=True):
+                    parent.grad += g * d
 
 
 def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pytest
 from helpers import assert_grads_match, engine_grad
 
 import autograd
-from autograd import Value
+from autograd import Value, ops
 
 POINTS = [-2.7, -1.3, -0.6, -0.1, 0.2, 0.9, 1.7, 3.1]
 POSITIVE = [0.05, 0.3, 0.8, 1.0, 1.9, 4.2, 10.5]
@@ -85,6 +86,20 @@ def test_fused_sum_and_dot() -> None:
     a = autograd.dot([Value(1.0), Value(2.0)], [3.0, 4.0], Value(0.5))
     assert (a.data, a.op, len(a.parents)) == (11.5, "w·x+b", 5)
     assert autograd.dot([], [], 2.0).data == 2.0
+
+
+@pytest.mark.parametrize("op", [ops.SUM, ops.DOT, ops.AFFINE], ids=lambda op: op.name)
+def test_vjp_is_the_grads_rule_applied_in_place(op: ops.Op) -> None:
+    rng = random.Random(7)
+    for n in (1, 3, 8):
+        width = {"sum": n, "dot": 2 * n, "w·x+b": 2 * n + 1}[op.name]
+        parents = tuple(Value(rng.uniform(-2, 2)) for _ in range(width))
+        g = rng.uniform(-3, 3)
+        data = [p.data for p in parents]
+        expected = [g * d for d in op.grads(op.value(*data), *data)]
+        assert op.vjp is not None
+        op.vjp(g, parents)
+        assert [p.grad for p in parents] == expected
 
 
 def test_sum_and_dot_edge_cases() -> None:
