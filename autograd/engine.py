@@ -469,14 +469,14 @@ def _unary(op: Op, x: Value) -> Value:
     return _node(op, (x,), op.value(x.data))
 
 
-def _apply(op: Op, parents: tuple[Any, ...], what: str) -> Value:
-    """A node of an n-ary op. Parents that are plain numbers become constants; all are checked in the
-    same pass that reads their numbers."""
+def _read(parents: tuple[Any, ...], what: str) -> tuple[tuple[Value, ...], list[Any]]:
+    """The inputs of an n-ary op as Values (plain numbers become constants), and their numbers: all
+    checked in the same pass that reads them."""
     data = [p.data for p in parents if type(p) is Value]
     if len(data) != len(parents):
         parents = _as_values(parents, what)
         data = [p.data for p in parents]
-    return _node(op, parents, op.value(*data))
+    return parents, data
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
@@ -526,10 +526,10 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors built
         >>> s.data, [x.grad for x in xs[:2]]
         (6.0, [1.0, 1.0])
     """
-    parents = tuple(values)
+    parents, data = _read(tuple(values), "autograd.sum")
     if not parents:
         return Value(0.0)
-    return _apply(ops.SUM, parents, "autograd.sum")
+    return _node(ops.SUM, parents, ops.SUM.value(data))
 
 
 def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float | None = None) -> Value:
@@ -546,11 +546,14 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
     w, x = tuple(ws), tuple(xs)
     if len(w) != len(x):
         raise ValueError(f"autograd.dot needs two sequences of one length, got {len(w)} and {len(x)}")
+    n = len(w)
     if bias is not None:
-        return _apply(ops.AFFINE, (*w, *x, bias), "autograd.dot")
+        parents, data = _read((*w, *x, bias), "autograd.dot")
+        return _node(ops.AFFINE, parents, ops.AFFINE.value(data[:n], data[n:-1], data[-1]))
     if not w:
         return Value(0.0)
-    return _apply(ops.DOT, w + x, "autograd.dot")
+    parents, data = _read(w + x, "autograd.dot")
+    return _node(ops.DOT, parents, ops.DOT.value(data[:n], data[n:]))
 
 
 # -------------------------------------------------------------------- no_grad

@@ -2,7 +2,8 @@
 
 Each ``Op`` is two rules:
 
-* ``value(*inputs)`` computes the result from the inputs' numbers;
+* ``value(*inputs)`` computes the result from the inputs' numbers (the fused n-ary ops take them as
+  sequences: ``sum(xs)``, ``dot(ws, xs)``, ``dot(ws, xs, b)``);
 * ``grads(out, *inputs)`` gives the local derivative d out / d input for each input.
 
 That is all the engine needs to know about an operation; the backward pass in ``engine.py`` applies
@@ -115,15 +116,11 @@ COS = Op("cos", _math.cos, lambda out, x: (-_sin(x),))
 IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,))  # gives grad() an input node of its own
 
 
-# n-ary, fused into one node each: a neuron's weighted sum costs one node instead of 2n.
-def _dot(*wx: Any) -> Any:  # inputs w_1..w_n, x_1..x_n
+# n-ary ops, fused into one node each: a neuron's weighted sum costs one node instead of 2n. Their
+# value takes the inputs' numbers as sequences: sum(xs), dot(ws, xs), and dot(ws, xs, b) for w·x+b.
+def _dot_grads(out: Any, *wx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..x_n
     n = len(wx) // 2
-    return _math.dot(wx[:n], wx[n:])
-
-
-def _dot_grads(out: Any, *wx: Any) -> tuple[Any, ...]:  # d/dw_i = x_i and d/dx_i = w_i
-    n = len(wx) // 2
-    return wx[n:] + wx[:n]
+    return wx[n:] + wx[:n]  # d/dw_i = x_i, d/dx_i = w_i
 
 
 def _dot_vjp(g: float, wx: tuple[Any, ...]) -> None:  # _dot_grads, in place
@@ -133,14 +130,9 @@ def _dot_vjp(g: float, wx: tuple[Any, ...]) -> None:  # _dot_grads, in place
         x.grad += g * w.data
 
 
-def _affine(*wxb: Any) -> Any:  # inputs w_1..w_n, x_1..x_n, b
+def _affine_grads(out: Any, *wxb: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..x_n, b
     n = len(wxb) // 2
-    return _math.dot(wxb[:n], wxb[n:-1], wxb[-1])
-
-
-def _affine_grads(out: Any, *wxb: Any) -> tuple[Any, ...]:  # as dot's, and d/db = 1
-    n = len(wxb) // 2
-    return (*wxb[n:-1], *wxb[:n], 1.0)
+    return (*wxb[n:-1], *wxb[:n], 1.0)  # as dot's, and d/db = 1
 
 
 def _affine_vjp(g: float, wxb: tuple[Any, ...]) -> None:  # _affine_grads, in place
@@ -153,9 +145,9 @@ def _sum_vjp(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place
         x.grad += g
 
 
-SUM = Op("sum", lambda *xs: sum(xs), lambda out, *xs: (1.0,) * len(xs), _sum_vjp)
-DOT = Op("dot", _dot, _dot_grads, _dot_vjp)
-AFFINE = Op("w·x+b", _affine, _affine_grads, _affine_vjp)  # a neuron's weighted sum and bias: w . x + b
+SUM = Op("sum", sum, lambda out, *xs: (1.0,) * len(xs), _sum_vjp)
+DOT = Op("dot", _math.dot, _dot_grads, _dot_vjp)
+AFFINE = Op("w·x+b", _math.dot, _affine_grads, _affine_vjp)  # a neuron's weighted sum and bias
 
 
 # Ops with a constant parameter: one Op per constant, cached (exponents and slopes are few).
