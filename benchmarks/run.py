@@ -76,16 +76,14 @@ def table(title: str, rows: dict[str, Result], base: str) -> None:
         print(f"  {name:<28}{fmt(r):>16}   {rel}")
 
 
-def w4_memory(quick: bool) -> Result:
-    """Bytes per node of W2's graph (glassgrad scalar vs micrograd), peak memory of a step, and the
-    memory held after 100 and after 10,000 batched training steps (it must not grow)."""
-    out: Result = {}
-    X, y = w.moons_data()
-    gc.collect()
+def _glassgrad_graph(X: Any, y: Any, fused: bool) -> Result:
+    """Bytes per node and peak memory of one W2 step's scalar graph (fused: one w·x+b node per neuron;
+    unfused: every multiply and add its own node, op for op the graph micrograd builds)."""
     import nn
 
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0, fused=fused)
     rows = [[Value(v) for v in r] for r in X.tolist()]
+    gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     loss = nn.losses.hinge_loss([model(r) for r in rows], y) + nn.losses.l2_penalty(model.parameters())
@@ -94,8 +92,21 @@ def w4_memory(quick: bool) -> Result:
     loss.backward()
     peak = tracemalloc.get_traced_memory()[1] - before
     tracemalloc.stop()
-    del loss
-    out["glassgrad"] = {"nodes": nodes, "bytes_per_node": graph_bytes / nodes, "peak_bytes": peak}
+    return {
+        "nodes": nodes,
+        "bytes_per_node": graph_bytes / nodes,
+        "graph_bytes": graph_bytes,
+        "peak_bytes": peak,
+    }
+
+
+def w4_memory(quick: bool) -> Result:
+    """Bytes per node of W2's graph (glassgrad scalar, fused and unfused, vs micrograd), peak memory of a
+    step, and the memory held after 100 and after 10,000 batched training steps (it must not grow)."""
+    out: Result = {}
+    X, y = w.moons_data()
+    out["glassgrad"] = _glassgrad_graph(X, y, fused=True)
+    out["glassgrad unfused"] = _glassgrad_graph(X, y, fused=False)
     try:
         mg = w._micrograd()
         mmodel = mg.nn.MLP(2, [16, 16, 1])
@@ -116,8 +127,17 @@ def w4_memory(quick: bool) -> Result:
         mloss.backward()
         peak = tracemalloc.get_traced_memory()[1] - before
         tracemalloc.stop()
-        out["micrograd"] = {"nodes": topo, "bytes_per_node": graph_bytes / topo, "peak_bytes": peak}
-        out["bytes_per_node_ratio"] = out["glassgrad"]["bytes_per_node"] / out["micrograd"]["bytes_per_node"]
+        out["micrograd"] = {
+            "nodes": topo,
+            "bytes_per_node": graph_bytes / topo,
+            "graph_bytes": graph_bytes,
+            "peak_bytes": peak,
+        }
+        per_node = out["micrograd"]["bytes_per_node"]
+        unfused = out["glassgrad unfused"]["bytes_per_node"]
+        out["bytes_per_node_ratio (same graph, unfused)"] = unfused / per_node
+        out["bytes_per_node_ratio (fused)"] = out["glassgrad"]["bytes_per_node"] / per_node
+        out["graph_bytes_ratio (fused)"] = out["glassgrad"]["graph_bytes"] / graph_bytes
     except w.Unavailable as missing:
         out["micrograd"] = {"skipped": str(missing)}
     steps = 1_000 if quick else 10_000
