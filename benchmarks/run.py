@@ -37,24 +37,35 @@ from autograd import Value
 Result = dict[str, Any]
 
 
-def timed(make: Callable[[], Callable[[], Any]], repeats: int, budget: float = 20.0) -> Result:
-    """Median seconds per call of the step ``make()`` returns, after one warm-up call."""
-    try:
-        step = make()
-        step()
-    except w.Unavailable as missing:
-        return {"skipped": f"not installed: {missing}"}
-    except RecursionError:
-        return {"failed": "RecursionError"}
-    times = []
+def timed(makers: dict[str, Callable[[], Callable[[], Any]]], rounds: int, budget: float = 60.0) -> Result:
+    """Seconds per call of each system's step (``make()`` returns it; one warm-up call first).
+
+    The systems take turns, one call each per round, so that a shared machine slowing down or speeding
+    up during the run affects them alike; a ratio between two systems is the median of their per-round
+    ratios. Rounds stop early past ``budget`` seconds once every system has 3 runs.
+    """
+    out: Result = {}
+    steps = {}
+    for name, make in makers.items():
+        try:
+            steps[name] = make()
+            steps[name]()
+        except w.Unavailable as missing:
+            out[name] = {"skipped": f"not installed: {missing}"}
+        except RecursionError:
+            out[name] = {"failed": "RecursionError"}
+    times: dict[str, list[float]] = {name: [] for name in steps}
     start = time.perf_counter()
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-        if time.perf_counter() - start > budget and len(times) >= 3:
+    for i in range(rounds):
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - t0)
+        if time.perf_counter() - start > budget and i >= 2:
             break
-    return {"seconds": statistics.median(times), "runs": len(times)}
+    for name, ts in times.items():
+        out[name] = {"seconds": statistics.median(ts), "min": min(ts), "runs": len(ts), "times": ts}
+    return {name: out[name] for name in makers}
 
 
 def fmt(r: Result) -> str:
@@ -65,7 +76,12 @@ def fmt(r: Result) -> str:
 
 
 def ratio(a: Result, b: Result) -> float | None:
-    return a["seconds"] / b["seconds"] if "seconds" in a and "seconds" in b else None
+    """a's time over b's: the median of per-round ratios when they ran in turns, else of the medians."""
+    if "seconds" not in a or "seconds" not in b:
+        return None
+    if len(a.get("times", ())) == len(b.get("times", ())) > 0:
+        return statistics.median(x / y for x, y in zip(a["times"], b["times"], strict=True))
+    return float(a["seconds"] / b["seconds"])
 
 
 def table(title: str, rows: dict[str, Result], base: str) -> None:
@@ -174,24 +190,31 @@ def main() -> Result:
     w0 = engine_graph.compare(100_000, repeats=2 if args.quick else 5)
     results["W0"] = w0
 
-    w1 = {
-        "glassgrad": timed(lambda: w.w1_expression(Value), reps * 20),
-        "micrograd": timed(lambda: w.w1_expression(w._micrograd().engine.Value), reps * 20),
-        "torch 0-d": timed(w.w1_torch, reps * 20),
-        "python floats (by hand)": timed(w.w1_floats, reps * 20),
-    }
+    w1 = timed(
+        {
+            "glassgrad": lambda: w.w1_expression(Value),
+            "micrograd": lambda: w.w1_expression(w._micrograd().engine.Value),
+            "torch 0-d": w.w1_torch,
+            "python floats (by hand)": w.w1_floats,
+        },
+        reps * 20,
+    )
     table("W1 micrograd's README expression, forward + backward", w1, "glassgrad")
     results["W1"] = w1
 
-    w2 = {
-        "glassgrad scalar": timed(lambda: w.w2_glassgrad(False), reps),
-        "glassgrad batched": timed(lambda: w.w2_glassgrad(True), reps * 5),
-        "micrograd": timed(w.w2_micrograd, 3 if args.quick else 5),
-        "torch 0-d": timed(w.w2_torch_scalar, 3 if args.quick else 5),
-        "torch batched": timed(w.w2_torch_batched, reps * 20),
-        "python floats (by hand)": timed(w.w2_floats, reps * 2),
-        "numpy (by hand, seeds)": timed(w.w2_numpy, reps * 20),
-    }
+    w2 = timed(
+        {
+            "glassgrad scalar": lambda: w.w2_glassgrad(False),
+            "glassgrad batched": lambda: w.w2_glassgrad(True),
+            "micrograd": w.w2_micrograd,
+            "torch 0-d": w.w2_torch_scalar,
+            "torch batched": w.w2_torch_batched,
+            "python floats (by hand)": w.w2_floats,
+            "numpy (by hand, seeds)": w.w2_numpy,
+        },
+        reps,
+        budget=120,
+    )
     table("W2 micrograd's demo training step (2-16-16-1, 100 moons, hinge + L2, SGD)", w2, "glassgrad scalar")
     results["W2"] = w2
     r = {
@@ -207,11 +230,14 @@ def main() -> Result:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     w3: Result = {}
     for n in sizes:
-        w3[f"glassgrad n={n}"] = timed(lambda n=n: w.w3_chain_glassgrad(n), 3 if n < 10**6 else 1, budget=60)
-        w3[f"python floats n={n}"] = timed(lambda n=n: w.w3_chain_floats(n), 3)
+        makers = {
+            f"glassgrad n={n}": lambda n=n: w.w3_chain_glassgrad(n),
+            f"python floats n={n}": lambda n=n: w.w3_chain_floats(n),
+        }
         if n <= 100_000:
-            w3[f"torch 0-d n={n}"] = timed(lambda n=n: w.w3_chain_torch(n), 1, budget=60)
-    w3["micrograd n=10000"] = timed(lambda: w.w3_chain_micrograd(10_000), 1)
+            makers[f"torch 0-d n={n}"] = lambda n=n: w.w3_chain_torch(n)
+        w3.update(timed(makers, 3 if n < 10**6 else 1))
+    w3.update(timed({"micrograd n=10000": lambda: w.w3_chain_micrograd(10_000)}, 1))
     table("W3 a chain of n nodes (*, relu, +), forward + backward", w3, f"glassgrad n={sizes[0]}")
     growth = ratio(w3[f"glassgrad n={sizes[-1]}"], w3[f"glassgrad n={sizes[-2]}"])
     print(f"  time x{sizes[-1] // sizes[-2]} nodes: x{growth:.2f} (linear is x{sizes[-1] // sizes[-2]})")
@@ -224,13 +250,16 @@ def main() -> Result:
     for k, v in w4.items():
         print(f"  {k:<28}{v}")
 
-    w5 = {
-        "glassgrad batched": timed(lambda: w.w5_glassgrad(True), 3, budget=60),
-        "glassgrad scalar (5 batches)": timed(lambda: w.w5_glassgrad(False, batches=5), 1, budget=60),
-        "torch batched": timed(w.w5_torch_batched, 5),
-        "numpy (by hand)": timed(w.w5_numpy, 5),
-        "micrograd": {"skipped": "n/a: micrograd's Value has no exp or log for cross-entropy"},
-    }
+    w5 = timed(
+        {
+            "glassgrad batched": lambda: w.w5_glassgrad(True),
+            "glassgrad scalar (5 batches)": lambda: w.w5_glassgrad(False, batches=5),
+            "torch batched": w.w5_torch_batched,
+            "numpy (by hand)": w.w5_numpy,
+        },
+        3 if args.quick else 5,
+    )
+    w5["micrograd"] = {"skipped": "n/a: micrograd's Value has no exp or log for cross-entropy"}
     if "seconds" in w5["glassgrad scalar (5 batches)"]:
         per_batch = w5["glassgrad scalar (5 batches)"]["seconds"] / 5
         w5["glassgrad scalar (epoch, extrapolated)"] = {"seconds": per_batch * 57, "extrapolated": True}
