@@ -48,8 +48,9 @@ def timed(makers: dict[str, Callable[[], Callable[[], Any]]], rounds: int, budge
     steps = {}
     for name, make in makers.items():
         try:
-            steps[name] = make()
-            steps[name]()
+            step = make()
+            step()  # warm-up
+            steps[name] = step
         except w.Unavailable as missing:
             out[name] = {"skipped": f"not installed: {missing}"}
         except RecursionError:
