@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -155,7 +156,7 @@ def cos(x: Num) -> Num:
     return math.cos(x) if not math.isinf(x) else NAN
 
 
-def dot(ws: tuple[Num, ...], xs: tuple[Num, ...], start: Num = 0.0) -> Num:
+def dot(ws: Sequence[Num], xs: Sequence[Num], start: Num = 0.0) -> Num:
     """``start + w_1*x_1 + ... + w_n*x_n``. On a batch (numbers w, arrays x of one length) it is one
     matrix-vector product instead of 2n NumPy calls."""
     if not xs or type(xs[0]) is float or type(ws[0]) is not float:
