@@ -42,31 +42,39 @@ def count_ops(n_ops: int) -> int:
     return terms * OPS_PER_TERM + (terms - 1)
 
 
-def measure(V: Callable[[float], Any], n_ops: int, repeats: int) -> dict[str, float]:
-    builds, backs = [], []
+def measure(systems: dict[str, Callable[[float], Any]], n_ops: int, repeats: int) -> dict[str, Any]:
+    """Build and backward times per op (medians) and bytes per op, for each system; the systems take
+    turns, one graph each per round, so that a shared machine's changes of speed hit them alike."""
+    builds: dict[str, list[float]] = {name: [] for name in systems}
+    backs: dict[str, list[float]] = {name: [] for name in systems}
     for _ in range(repeats):
-        gc.collect()
-        t0 = time.perf_counter()
-        root = program(V, n_ops)
-        t1 = time.perf_counter()
-        root.backward()
-        t2 = time.perf_counter()
-        builds.append(t1 - t0)
-        backs.append(t2 - t1)
-        del root
-    gc.collect()
-    tracemalloc.start()
-    root = program(V, n_ops)
-    graph_bytes, _ = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    del root
+        for name, V in systems.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            root = program(V, n_ops)
+            t1 = time.perf_counter()
+            root.backward()
+            t2 = time.perf_counter()
+            builds[name].append(t1 - t0)
+            backs[name].append(t2 - t1)
+            del root
     ops = count_ops(n_ops)
-    return {
-        "build_us_per_op": statistics.median(builds) / ops * 1e6,
-        "backward_us_per_op": statistics.median(backs) / ops * 1e6,
-        "total_us_per_op": (statistics.median(builds) + statistics.median(backs)) / ops * 1e6,
-        "bytes_per_op": graph_bytes / ops,
-    }
+    results: dict[str, Any] = {}
+    for name, V in systems.items():
+        gc.collect()
+        tracemalloc.start()
+        root = program(V, n_ops)
+        graph_bytes, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        del root
+        build, back = statistics.median(builds[name]), statistics.median(backs[name])
+        results[name] = {
+            "build_us_per_op": build / ops * 1e6,
+            "backward_us_per_op": back / ops * 1e6,
+            "total_us_per_op": (build + back) / ops * 1e6,
+            "bytes_per_op": graph_bytes / ops,
+        }
+    return results
 
 
 def compare(n_ops: int, repeats: int) -> dict[str, Any]:
@@ -80,7 +88,7 @@ def compare(n_ops: int, repeats: int) -> dict[str, Any]:
         systems["micrograd"] = MicrogradValue
     except ImportError:
         print("  micrograd: skipped (pip install micrograd)")
-    results: dict[str, Any] = {name: measure(V, n_ops, repeats) for name, V in systems.items()}
+    results = measure(systems, n_ops, repeats)
     print(f"  {'system':<12}{'build us/op':>14}{'backward us/op':>16}{'total us/op':>14}{'bytes/op':>11}")
     for name, r in results.items():
         print(

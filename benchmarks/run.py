@@ -266,7 +266,7 @@ def main() -> Result:
     w4 = w4_memory(args.quick)
     results["W4"] = w4
     for k, v in w4.items():
-        print(f"  {k:<28}{v}")
+        print(f"  {k:<44}{v}")
 
     w5 = timed(
         {
