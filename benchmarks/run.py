@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -39,11 +39,12 @@ from autograd import Value
 Result = dict[str, Any]
 
 
-def timed(makers: dict[str, Callable[[], Callable[[], Any]]], rounds: int, budget: float = 60.0) -> Result:
+def timed(makers: Mapping[str, Callable[[], Callable[[], Any]]], rounds: int, budget: float = 60.0) -> Result:
     """Seconds per call of each system's step (``make()`` returns it; one warm-up call first).
 
-    The systems take turns, one call each per round, so that a shared machine slowing down or speeding
-    up during the run affects them alike; a ratio between two systems is the median of their per-round
+    The systems take turns, one call each per round and each round starting with the next system, so
+    that a shared machine slowing down or speeding up during the run, and the caches one system leaves
+    to the next, affect them alike; a ratio between two systems is the median of their per-round
     ratios. Rounds stop early past ``budget`` seconds once every system has 3 runs.
     """
     out: Result = {}
@@ -59,10 +60,11 @@ def timed(makers: dict[str, Callable[[], Callable[[], Any]]], rounds: int, budge
             out[name] = {"failed": "RecursionError"}
     times: dict[str, list[float]] = {name: [] for name in steps}
     start = time.perf_counter()
+    names = list(steps)
     for i in range(rounds):
-        for name, step in steps.items():
+        for name in names[i % len(names) :] + names[: i % len(names)]:  # each goes first in turn
             t0 = time.perf_counter()
-            step()
+            steps[name]()
             times[name].append(time.perf_counter() - t0)
         if time.perf_counter() - start > budget and i >= 2:
             break
@@ -73,7 +75,7 @@ def timed(makers: dict[str, Callable[[], Callable[[], Any]]], rounds: int, budge
 
 def fmt(r: Result) -> str:
     if "seconds" not in r:
-        return r.get("skipped") or r.get("failed", "?")
+        return str(r.get("skipped") or r.get("failed", "?"))
     s = r["seconds"]
     return f"{s * 1e3:.3f} ms" if s < 1 else f"{s:.2f} s"
 
@@ -83,7 +85,7 @@ def ratio(a: Result, b: Result) -> float | None:
     if "seconds" not in a or "seconds" not in b:
         return None
     if len(a.get("times", ())) == len(b.get("times", ())) > 0:
-        return statistics.median(x / y for x, y in zip(a["times"], b["times"], strict=True))
+        return float(statistics.median(x / y for x, y in zip(a["times"], b["times"], strict=True)))
     return float(a["seconds"] / b["seconds"])
 
 

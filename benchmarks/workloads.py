@@ -205,7 +205,7 @@ def w2_torch_scalar() -> Step:
         with torch.no_grad():
             for p in flat:
                 p -= 0.01 * p.grad
-        return loss.item()
+        return float(loss.item())
 
     return step
 
@@ -234,7 +234,7 @@ def w2_torch_batched() -> Step:
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        return loss.item()
+        return float(loss.item())
 
     return step
 
@@ -311,7 +311,7 @@ def w2_numpy() -> Step:
         W1, b1 = W1 - lr * (gW1 + 2 * alpha * W1), b1 - lr * (gb1 + 2 * alpha * b1)
         W2, b2 = W2 - lr * (gW2 + 2 * alpha * W2), b2 - lr * (gb2 + 2 * alpha * b2)
         W3, b3 = W3 - lr * (gW3 + 2 * alpha * W3), b3 - lr * (gb3 + 2 * alpha * b3)
-        return loss.item()
+        return float(loss.item())
 
     return step
 
