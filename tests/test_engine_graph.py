@@ -99,6 +99,30 @@ def test_topological_order_puts_parents_first() -> None:
             assert position[id(p)] < position[id(v)]
 
 
+def test_topological_order_with_fused_nodes_sharing_inputs() -> None:
+    # Neurons of a layer read the same inputs, so most fused nodes find their parents placed already;
+    # one also reads an interior node that is not placed yet (x1), which must come first.
+    w = [[Value(0.1 * (i + j)) for i in range(4)] for j in range(3)]
+    x0 = Value(1.0)
+    x1 = (x0 * 2).relu()
+    xs = [x0, x1, x0 + 1, x1 * x1]
+    h = [autograd.dot(row, xs, Value(0.5)).tanh() for row in w]
+    loss = autograd.sum([autograd.dot(h, [x1, x0, 2.0]), autograd.dot(w[0], xs)])
+    order = topological_order(loss)
+    position = {id(v): i for i, v in enumerate(order)}
+    reachable, stack = {id(loss)}, [loss]
+    while stack:
+        for p in stack.pop().parents:
+            if id(p) not in reachable:
+                reachable.add(id(p))
+                stack.append(p)
+    assert set(position) == reachable and len(order) == len(reachable)
+    assert order[-1] is loss
+    for v in order:
+        for p in v.parents:
+            assert position[id(p)] < position[id(v)]
+
+
 def test_no_grad_context_builds_no_graph() -> None:
     x = Value(2.0)
     with no_grad():
