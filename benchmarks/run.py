@@ -62,10 +62,11 @@ def timed(makers: Mapping[str, Callable[[], Callable[[], Any]]], rounds: int, bu
     start = time.perf_counter()
     names = list(steps)
     for i in range(rounds):
-        for name in names[i % len(names) :] + names[: i % len(names)]:  # each goes first in turn
+        for name in names:
             t0 = time.perf_counter()
             steps[name]()
             times[name].append(time.perf_counter() - t0)
+        names = names[1:] + names[:1]  # the next round starts with the next system
         if time.perf_counter() - start > budget and i >= 2:
             break
     for name, ts in times.items():
