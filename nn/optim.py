@@ -175,7 +175,7 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum = _hyper("SGD", "momentum", momentum, _non_negative, ">= 0")
         self.weight_decay = _hyper("SGD", "weight_decay", weight_decay, _non_negative, ">= 0")
-        self.momentum_buffer = np.zeros(len(self.params))
+        self.momentum_buffer: NDArray[np.float64] = np.zeros(len(self.params))
 
     def step(self) -> None:
         """One update of every parameter (see the class docstring for the formula)."""
@@ -239,8 +239,8 @@ class Adam(Optimizer):
         self.betas = (b1, b2)
         self.eps = _hyper("Adam", "eps", eps, lambda x: x > 0.0, "> 0")
         self.weight_decay = _hyper("Adam", "weight_decay", weight_decay, _non_negative, ">= 0")
-        self.m = np.zeros(len(self.params))
-        self.v = np.zeros(len(self.params))
+        self.m: NDArray[np.float64] = np.zeros(len(self.params))
+        self.v: NDArray[np.float64] = np.zeros(len(self.params))
 
     def step(self) -> None:
         """One update of every parameter (see the class docstring for the formula)."""
