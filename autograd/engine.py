@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import ops
+from autograd._math import INF as _INF
 from autograd.ops import Op
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -339,7 +340,11 @@ def _backward_floats(order: list[Value]) -> None:
         elif parents:
             op: Op = node._op  # type: ignore[assignment]
             if op.vjp is not None:  # a fused op: the same rule as one loop (see ops.Op)
-                op.vjp(g, parents)
+                # A zero gradient passes nothing on: a fused node's value is finite only if all its
+                # inputs are, and then every g * d is 0 (with an inf or nan about, 0 * inf = nan must
+                # still happen). Behind a dead ReLU, a whole neuron costs nothing backwards.
+                if g != 0.0 or not -_INF < node.data < _INF:
+                    op.vjp(g, parents)
             else:
                 for parent, d in zip(parents, op.grads(node.data, *[p.data for p in parents]), strict=True):
                     parent.grad += g * d

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Value
 
 INF, NAN = math.inf, math.nan
@@ -93,3 +94,18 @@ def test_backward_through_infinities_gives_ieee_gradients() -> None:
     z = Value(0.0)
     (1 / z).backward()
     assert z.grad == -INF
+
+
+@pytest.mark.parametrize("fused", [lambda w, x, b: autograd.dot(w, x, b), lambda w, x, b: autograd.dot(w, x)])
+def test_a_zero_gradient_still_meets_an_infinite_input_as_ieee_says(fused) -> None:  # type: ignore[no-untyped-def]
+    # Behind a dead ReLU a fused node gets g = 0 and is skipped; not when an input is inf: 0 * inf = nan.
+    w, x, b = [Value(2.0), Value(1.0)], [Value(INF), Value(3.0)], Value(1.0)
+    (fused(w, x, b).relu() * 0.0).backward()
+    assert math.isnan(w[0].grad) and w[1].grad == 0.0 and x[0].grad == 0.0
+
+
+def test_a_dead_neuron_passes_exact_zeros_back() -> None:
+    w, x, b = [Value(2.0), Value(-1.0)], [Value(-3.0), Value(1.0)], Value(0.5)
+    y = autograd.dot(w, x, b).relu() + b  # the neuron is dead (w·x+b = -6.5); b also reaches y directly
+    y.backward()
+    assert [v.grad for v in (*w, *x)] == [0.0] * 4 and b.grad == 1.0
