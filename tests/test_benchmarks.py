@@ -1,0 +1,39 @@
+"""The benchmark compares like with like: every system of W2 and W5 computes the same training steps."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+import workloads as w
+
+W2 = {
+    "glassgrad scalar": lambda: w.w2_glassgrad(False),
+    "glassgrad batched": lambda: w.w2_glassgrad(True),
+    "python floats": w.w2_floats,
+    "numpy": w.w2_numpy,
+    "micrograd": w.w2_micrograd,
+    "torch 0-d": w.w2_torch_scalar,
+    "torch batched": w.w2_torch_batched,
+}
+
+
+def _losses(make: Callable[[], Callable[[], Any]], steps: int = 3) -> list[float]:
+    try:
+        step = make()
+    except w.Unavailable as missing:
+        pytest.skip(f"optional system not installed: {missing}")
+    return [float(step()) for _ in range(steps)]
+
+
+@pytest.mark.parametrize("system", sorted(W2))
+def test_every_w2_system_takes_the_same_steps(system: str) -> None:
+    # The loss before each of 3 SGD steps: equal only if forward, backward and update all agree.
+    expected = _losses(W2["glassgrad scalar"])
+    assert expected[0] > expected[-1]  # it does train
+    assert _losses(W2[system]) == pytest.approx(expected, rel=1e-12, abs=1e-15)
