@@ -10,7 +10,7 @@ Examples:
 """
 
 from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
-from autograd.engine import Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
+from autograd.engine import Row, Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
 from autograd.explain import Explanation, explain
 from autograd.functional import grad, hessian, value_and_grad
 
@@ -18,6 +18,7 @@ __all__ = [
     "AnomalyError",
     "Explanation",
     "GradcheckError",
+    "Row",
     "Value",
     "detect_anomaly",
     "dot",

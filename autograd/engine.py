@@ -543,6 +543,8 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors built
 def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float | None = None) -> Value:
     """``w_1*x_1 + ... + w_n*x_n`` (``+ bias`` if given) as one graph node: a neuron's weighted sum.
 
+    ``xs`` may be a ``Row``: inputs checked and read once, for all the neurons of a layer.
+
     Examples:
         >>> import autograd
         >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
@@ -551,17 +553,46 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
         >>> y.data, [wi.grad for wi in w], b.grad
         (2.5, [3.0, 4.0], 1.0)
     """
-    w, x = tuple(ws), tuple(xs)
-    if len(w) != len(x):
-        raise ValueError(f"autograd.dot needs two sequences of one length, got {len(w)} and {len(x)}")
-    n = len(w)
-    if bias is not None:
-        parents, data = _read((*w, *x, bias), "autograd.dot")
-        return _node(ops.AFFINE, parents, ops.AFFINE.value(data[:n], data[n:-1], data[-1]))
-    if not w:
+    x = xs if type(xs) is Row else Row(xs, "autograd.dot")
+    params, data = _read(tuple(ws) if bias is None else (*ws, bias), "autograd.dot")
+    n = len(data) - (bias is not None)
+    if n != len(x):
+        raise ValueError(f"autograd.dot needs two sequences of one length, got {n} and {len(x)}")
+    if bias is not None:  # inputs w_1..w_n, b, x_1..x_n: the neuron's parameters, then what it reads
+        b = data.pop()
+        return _node(ops.AFFINE, params + x, ops.AFFINE.value(data, x.numbers, b))
+    if not n:
         return Value(0.0)
-    parents, data = _read(w + x, "autograd.dot")
-    return _node(ops.DOT, parents, ops.DOT.value(data[:n], data[n:]))
+    return _node(ops.DOT, params + x, ops.DOT.value(data, x.numbers))
+
+
+class Row(tuple):  # type: ignore[type-arg]
+    """Values with their numbers, checked and read once: the inputs that the neurons of a layer share.
+
+    ``autograd.dot`` reads its inputs through a Row. A layer makes one Row and hands it to each of its
+    neurons, so that an input is checked and read once per layer rather than once per neuron. The
+    numbers are read when the Row is made: make it just before the dot products that use it.
+
+    Args:
+        xs: Values or real numbers (a number becomes a constant leaf Value).
+        what: who is asking, for the error message.
+
+    Examples:
+        >>> import autograd
+        >>> x = Row([Value(1.0), 2.0])      # two inputs, read once
+        >>> x.numbers
+        [1.0, 2.0]
+        >>> [autograd.dot([Value(w), Value(1.0)], x).data for w in (1.0, -1.0)]  # two neurons
+        [3.0, 1.0]
+    """
+
+    numbers: list[Any]  # each Value's data, read when the Row was made
+
+    def __new__(cls, xs: Iterable[Value | float], what: str = "Row") -> Row:
+        values, numbers = _read(tuple(xs), what)
+        row = super().__new__(cls, values)
+        row.numbers = numbers
+        return row
 
 
 # -------------------------------------------------------------------- no_grad
@@ -654,4 +685,4 @@ def is_grad_enabled() -> bool:
     return _GRAD_ENABLED
 
 
-__all__ = ["Value", "dot", "is_grad_enabled", "no_grad", "scope", "sum", "topological_order"]
+__all__ = ["Row", "Value", "dot", "is_grad_enabled", "no_grad", "scope", "sum", "topological_order"]

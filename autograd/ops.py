@@ -117,7 +117,8 @@ IDENTITY = Op("id", lambda x: x, lambda out, x: (1.0,))  # gives grad() an input
 
 
 # n-ary ops, fused into one node each: a neuron's weighted sum costs one node instead of 2n. Their
-# value takes the inputs' numbers as sequences: sum(xs), dot(ws, xs), and dot(ws, xs, b) for w·x+b.
+# value takes the inputs' numbers as sequences: sum(xs), dot(ws, xs), and dot(ws, xs, b) for w·x+b,
+# whose inputs are the neuron's parameters w_1..w_n, b, then its inputs x_1..x_n.
 def _dot_grads(out: Any, *wx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..x_n
     n = len(wx) // 2
     return wx[n:] + wx[:n]  # d/dw_i = x_i, d/dx_i = w_i
@@ -125,19 +126,24 @@ def _dot_grads(out: Any, *wx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..
 
 def _dot_vjp(g: float, wx: tuple[Any, ...]) -> None:  # _dot_grads, in place
     n = len(wx) // 2
-    for w, x in zip(wx[:n], wx[n:], strict=True):
+    _products_vjp(g, wx[:n], wx[n:])
+
+
+def _products_vjp(g: float, ws: tuple[Any, ...], xs: tuple[Any, ...]) -> None:  # of w_1*x_1 + ... + w_n*x_n
+    for w, x in zip(ws, xs, strict=True):
         w.grad += g * x.data
         x.grad += g * w.data
 
 
-def _affine_grads(out: Any, *wxb: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..x_n, b
-    n = len(wxb) // 2
-    return (*wxb[n:-1], *wxb[:n], 1.0)  # as dot's, and d/db = 1
+def _affine_grads(out: Any, *wbx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, b, x_1..x_n
+    n = len(wbx) // 2
+    return (*wbx[n + 1 :], 1.0, *wbx[:n])  # as dot's, and d/db = 1
 
 
-def _affine_vjp(g: float, wxb: tuple[Any, ...]) -> None:  # _affine_grads, in place
-    _dot_vjp(g, wxb[:-1])
-    wxb[-1].grad += g
+def _affine_vjp(g: float, wbx: tuple[Any, ...]) -> None:  # _affine_grads, in place
+    n = len(wbx) // 2
+    _products_vjp(g, wbx[:n], wbx[n + 1 :])
+    wbx[n].grad += g
 
 
 def _sum_vjp(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 import autograd
-from autograd import Value
+from autograd import Row, Value
 
 __all__ = ["MLP", "Layer", "Module", "Neuron", "load"]
 
@@ -468,10 +468,10 @@ class MLP(Module):
 
     def forward(self, x: Inputs) -> Value | list[Value]:
         """The network's output for one example of ``nin`` inputs."""
-        out = _as_inputs(x, self.nin, "MLP")
+        out: Sequence[Value] = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
             out = layer(out)
-        return out[0] if len(out) == 1 else out
+        return out[0] if len(out) == 1 else list(out)
 
     def _config(self) -> dict[str, Any]:
         return {
@@ -591,8 +591,8 @@ def _draw(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> NDA
     return rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in)  # "he"
 
 
-def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
-    """Check one example of ``nin`` inputs and make every number a Value (once, so neurons share it)."""
+def _as_inputs(x: object, nin: int, who: str) -> Row:
+    """Check one example of ``nin`` inputs and make them a ``Row`` of Values, read once for all neurons."""
     batch_hint = "; for a batch of examples use predict(X)"
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
@@ -606,15 +606,14 @@ def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
         raise ValueError(f"{who} expects one example of {nin} inputs, got a nested sequence{batch_hint}")
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
-    out = []
-    for i, xi in enumerate(x):
-        if isinstance(xi, Value):
-            out.append(xi)
-        elif isinstance(xi, numbers.Real):
-            out.append(Value(float(xi)))
-        else:
-            raise TypeError(f"{who} inputs must be Values or real numbers, got {type(xi).__name__} at {i}")
-    return out
+    if type(x) is Row:
+        return x
+    try:
+        return Row(x.tolist() if isinstance(x, np.ndarray) else x, who)
+    except TypeError:
+        i, bad = next((i, xi) for i, xi in enumerate(x) if not isinstance(xi, Value | numbers.Real))
+        what = type(bad).__name__
+        raise TypeError(f"{who} inputs must be Values or real numbers, got {what} at {i}") from None
 
 
 def outputs(out: object, n: int) -> NDArray[np.float64]:

@@ -147,3 +147,18 @@ def test_unsupported_operand_types_raise_type_error() -> None:
         None * Value(1.0)  # type: ignore[operator]
     with pytest.raises(TypeError, match="slope must be a real number"):
         Value(1.0).leaky_relu("0.1")  # type: ignore[arg-type]
+
+
+def test_a_row_is_checked_and_read_once_and_dot_reads_through_it() -> None:
+    w1, w2, b, x = Value(2.0), Value(-1.0), Value(0.5), Value(3.0)
+    row = autograd.Row([x, 4])  # a number becomes a constant leaf
+    assert row.numbers == [3.0, 4.0] and row[0] is x and row[1].is_leaf
+    y = autograd.dot([w1, w2], row, b)
+    assert y.data == 2.5 and y.parents == (w1, w2, b, x, row[1])  # parameters, then inputs
+    assert autograd.dot([w1, w2], row).parents == (w1, w2, x, row[1])
+    y.backward()
+    assert (w1.grad, w2.grad, b.grad, x.grad) == (3.0, 4.0, 1.0, 2.0)
+    with pytest.raises(TypeError, match="Row takes Values or real numbers, got str"):
+        autograd.Row([x, "4"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="one length, got 1 and 2"):
+        autograd.dot([w1], row, b)

@@ -275,7 +275,8 @@ def test_numbers_become_values_once_per_call() -> None:
         (np.zeros((5, 2)), ValueError, r"shape \(2,\).*\(5, 2\).*predict"),
         ([[1.0, 2.0]], ValueError, "predict"),
         (3.0, TypeError, "list, tuple or 1-D array"),
-        (["a", 1.0], TypeError, "str"),
+        (["a", 1.0], TypeError, "MLP inputs must be Values or real numbers, got str at 0"),
+        ([1.0, None], TypeError, "MLP inputs must be Values or real numbers, got NoneType at 1"),
     ],
 )
 def test_bad_inputs(x: Any, error: type[Exception], message: str) -> None:
