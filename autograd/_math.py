@@ -159,10 +159,10 @@ def cos(x: Num) -> Num:
 def dot(ws: Sequence[Num], xs: Sequence[Num], start: Num = 0.0) -> Num:
     """``start + w_1*x_1 + ... + w_n*x_n``. On a batch (numbers w, arrays x of one length) it is one
     matrix-vector product instead of 2n NumPy calls."""
-    if not xs or type(xs[0]) is float or type(ws[0]) is not float:
+    if not len(xs) or type(xs[0]) is float or type(ws[0]) is not float:
         return sum(map(operator.mul, ws, xs), start)
     try:
-        return np.array(ws) @ np.array(xs) + start
+        return np.array(ws) @ np.asarray(xs) + start
     except ValueError:  # mixed numbers and batches: the plain sum broadcasts them
         return sum(map(operator.mul, ws, xs), start)
 

@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import numbers
@@ -571,7 +572,8 @@ class Row(tuple):  # type: ignore[type-arg]
 
     ``autograd.dot`` reads its inputs through a Row. A layer makes one Row and hands it to each of its
     neurons, so that an input is checked and read once per layer rather than once per neuron. The
-    numbers are read when the Row is made: make it just before the dot products that use it.
+    numbers are read when the Row is made: make it just before the dot products that use it. In
+    batched mode they are stacked into one matrix, so each neuron's sum is one matrix product.
 
     Args:
         xs: Values or real numbers (a number becomes a constant leaf Value).
@@ -586,12 +588,15 @@ class Row(tuple):  # type: ignore[type-arg]
         [3.0, 1.0]
     """
 
-    numbers: list[Any]  # each Value's data, read when the Row was made
+    numbers: Any  # each Value's data, read when the Row was made: a list, or a matrix for a batch
 
     def __new__(cls, xs: Iterable[Value | float], what: str = "Row") -> Row:
         values, numbers = _read(tuple(xs), what)
         row = super().__new__(cls, values)
         row.numbers = numbers
+        if numbers and type(numbers[0]) is np.ndarray:  # a batch: one matrix for every neuron's product
+            with contextlib.suppress(ValueError):  # unless numbers and batches are mixed
+                row.numbers = np.array(numbers)
         return row
 
 

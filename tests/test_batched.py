@@ -177,3 +177,15 @@ def test_cross_entropy_batched_equals_scalar_mode() -> None:
         nn.losses.cross_entropy(model([Value(X[:, 0]), Value(X[:, 1])]), y + 1)
     with pytest.raises(ValueError, match="a batch of 30"):
         nn.losses.mse_loss(model([Value(X[:, 0]), Value(X[:, 1])])[0], y[:5])
+
+
+def test_a_batch_row_is_one_matrix_and_dots_through_it_as_the_plain_sum_would() -> None:
+    xs = [Value(np.array([1.0, 2.0, 3.0])), Value(np.array([-1.0, 0.5, 2.0]))]
+    row = autograd.Row(xs)
+    assert isinstance(row.numbers, np.ndarray) and row.numbers.shape == (2, 3)
+    w, b = [Value(0.5), Value(-2.0)], Value(1.0)
+    by_hand = (w[0] * xs[0] + w[1] * xs[1] + b).data.tolist()
+    assert autograd.dot(w, row, b).data.tolist() == by_hand == [3.5, 1.0, -1.5]
+    mixed = autograd.Row([xs[0], 2.0])  # a number beside a batch: no matrix, the plain sum broadcasts
+    assert isinstance(mixed.numbers, list)
+    assert autograd.dot(w, mixed, b).data.tolist() == [-2.5, -2.0, -1.5]
