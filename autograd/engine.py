@@ -574,10 +574,7 @@ class Row(tuple):  # type: ignore[type-arg]
     neurons, so that an input is checked and read once per layer rather than once per neuron. The
     numbers are read when the Row is made: make it just before the dot products that use it. In
     batched mode they are stacked into one matrix, so each neuron's sum is one matrix product.
-
-    Args:
-        xs: Values or real numbers (a number becomes a constant leaf Value).
-        what: who is asking, for the error message.
+    ``Row(xs)`` takes Values or real numbers (a number becomes a constant leaf Value).
 
     Examples:
         >>> import autograd
@@ -591,6 +588,7 @@ class Row(tuple):  # type: ignore[type-arg]
     numbers: Any  # each Value's data, read when the Row was made: a list, or a matrix for a batch
 
     def __new__(cls, xs: Iterable[Value | float], what: str = "Row") -> Row:
+        """``xs`` as a Row; ``what`` names the caller in the TypeError for an input of another kind."""
         values, numbers = _read(tuple(xs), what)
         row = super().__new__(cls, values)
         row.numbers = numbers
