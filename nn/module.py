@@ -611,9 +611,11 @@ def _as_inputs(x: object, nin: int, who: str) -> Row:
     try:
         return Row(x.tolist() if isinstance(x, np.ndarray) else x, who)
     except TypeError:
-        i, bad = next((i, xi) for i, xi in enumerate(x) if not isinstance(xi, Value | numbers.Real))
-        what = type(bad).__name__
-        raise TypeError(f"{who} inputs must be Values or real numbers, got {what} at {i}") from None
+        for i, xi in enumerate(x):  # name the culprit and where it is
+            if not isinstance(xi, Value | numbers.Real):
+                what = type(xi).__name__
+                raise TypeError(f"{who} inputs must be Values or real numbers, got {what} at {i}") from None
+        raise
 
 
 def outputs(out: object, n: int) -> NDArray[np.float64]:
