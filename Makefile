@@ -8,7 +8,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_DOCS := $(VENV)/.installed-docs
 
-.PHONY: demo test lint typecheck pytest docs bench clean
+.PHONY: demo test lint typecheck pytest docs bench instructions clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("glassgrad needs Python 3.10 or newer") if sys.version_info < (3, 10) else None'
@@ -50,6 +50,11 @@ test: lint typecheck pytest docs
 bench: $(STAMP_DEV)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Instructions per W2 step under valgrind: exact, for comparing two versions on a noisy machine.
+instructions: $(STAMP_DEV)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/instructions.py --systems glassgrad floats micrograd --parts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info site

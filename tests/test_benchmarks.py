@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+import instructions
 import workloads as w
 
 W2 = {
@@ -37,3 +38,10 @@ def test_every_w2_system_takes_the_same_steps(system: str) -> None:
     expected = _losses(W2["glassgrad scalar"])
     assert expected[0] > expected[-1]  # it does train
     assert _losses(W2[system]) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("name", ["glassgrad", "floats", *instructions.PARTS])
+def test_what_make_instructions_counts_runs(name: str) -> None:
+    step = instructions._step(name)  # what benchmarks/instructions.py runs under valgrind
+    step()
+    step()
