@@ -10,16 +10,19 @@ Examples:
 """
 
 from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
+from autograd.compiler import Compiled, compile
 from autograd.engine import Row, Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
 from autograd.explain import Explanation, explain
 from autograd.functional import grad, hessian, value_and_grad
 
 __all__ = [
     "AnomalyError",
+    "Compiled",
     "Explanation",
     "GradcheckError",
     "Row",
     "Value",
+    "compile",
     "detect_anomaly",
     "dot",
     "explain",

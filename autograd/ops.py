@@ -35,11 +35,12 @@ from autograd import _math
 class Op(NamedTuple):
     """A primitive operation: its name, its value and its local derivatives.
 
-    The fused ops with many inputs (``sum``, ``dot``, ``w·x+b``) also have a ``vjp``, the
-    vector-Jacobian product: their ``grads`` rule applied in place, ``parent.grad += g * d`` for each
-    input in one loop, reading each ``d`` off the inputs' numbers instead of building a tuple of n local
-    derivatives first. ``backward()`` uses it on plain floats; a test checks that it agrees with
-    ``grads``.
+    The fused ops with many inputs (``sum``, ``dot``, ``w·x+b``) take their inputs' numbers as
+    sequences, which ``split`` makes from the inputs in order: ``value(*split(inputs))``. They also have
+    a ``vjp``, the vector-Jacobian product: their ``grads`` rule applied in place, ``parent.grad += g *
+    d`` for each input in one loop, reading each ``d`` off the inputs' numbers instead of building a
+    tuple of n local derivatives first. ``backward()`` uses it on plain floats; a test checks that it
+    agrees with ``grads``.
 
     Examples:
         >>> square = Op("square", lambda x: x * x, lambda out, x: (2 * x,))
@@ -51,6 +52,7 @@ class Op(NamedTuple):
     value: Callable[..., float]
     grads: Callable[..., tuple[Any, ...]]
     vjp: Callable[[float, tuple[Any, ...]], None] | None = None  # (g, parent Values): fused ops only
+    split: Callable[[Any], tuple[Any, ...]] | None = None  # fused ops: inputs -> value's sequences
 
 
 # A rule's inputs are numbers (plain backward: floats, or arrays in batched mode) or Values
@@ -146,14 +148,24 @@ def _affine_vjp(g: float, wbx: tuple[Any, ...]) -> None:  # _affine_grads, in pl
     wbx[n].grad += g
 
 
+def _dot_split(wx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..x_n -> value(ws, xs)
+    n = len(wx) // 2
+    return wx[:n], wx[n:]
+
+
+def _affine_split(wbx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, b, x_1..x_n -> value(ws, xs, b)
+    n = len(wbx) // 2
+    return wbx[:n], wbx[n + 1 :], wbx[n]
+
+
 def _sum_vjp(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place
     for x in xs:
         x.grad += g
 
 
-SUM = Op("sum", sum, lambda out, *xs: (1.0,) * len(xs), _sum_vjp)
-DOT = Op("dot", _math.dot, _dot_grads, _dot_vjp)
-AFFINE = Op("w·x+b", _math.dot, _affine_grads, _affine_vjp)  # a neuron's weighted sum and bias
+SUM = Op("sum", sum, lambda out, *xs: (1.0,) * len(xs), _sum_vjp, lambda xs: (xs,))
+DOT = Op("dot", _math.dot, _dot_grads, _dot_vjp, _dot_split)
+AFFINE = Op("w·x+b", _math.dot, _affine_grads, _affine_vjp, _affine_split)  # a neuron's weighted sum and bias
 
 
 # Ops with a constant parameter: one Op per constant, cached (exponents and slopes are few).
