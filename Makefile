@@ -54,7 +54,7 @@ bench: $(STAMP_DEV)
 # Instructions per W2 step under valgrind: exact, for comparing two versions on a noisy machine.
 instructions: $(STAMP_DEV)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) benchmarks/instructions.py --systems glassgrad floats micrograd --parts
+	$(PY) benchmarks/instructions.py --systems glassgrad compiled floats micrograd --parts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info site

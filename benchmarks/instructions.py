@@ -28,7 +28,7 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-SYSTEMS = ("glassgrad", "floats", "micrograd")
+SYSTEMS = ("glassgrad", "compiled", "floats", "micrograd")
 PARTS = ("model", "loss", "topological order", "backward")
 
 
@@ -38,6 +38,8 @@ def _step(system: str) -> Callable[[], Any]:
 
     if system == "glassgrad":
         return w.w2_glassgrad(False)
+    if system == "compiled":
+        return w.w2_glassgrad_compiled()
     if system == "floats":
         return w.w2_floats()
     if system == "micrograd":
@@ -49,13 +51,10 @@ def _part(name: str) -> Callable[[], Any]:
     import workloads as w
 
     import autograd
-    import nn
     from autograd import engine
 
     X, y = w.moons_data()
-    model = nn.MLP(2, [16, 16, 1])
-    w._load_glassgrad(model, w.initial_weights())
-    params = model.parameters()
+    model, params = w.w2_model()
     rows = [[autograd.Value(v) for v in row] for row in X.tolist()]
 
     def forward() -> Any:
@@ -64,7 +63,7 @@ def _part(name: str) -> Callable[[], Any]:
     scores = forward()
 
     def loss() -> Any:
-        return nn.losses.hinge_loss(scores, y) + nn.losses.l2_penalty(params, 1e-4)
+        return w.w2_loss(scores, y, params)
 
     root = loss()
     order = autograd.topological_order(root)
@@ -130,8 +129,11 @@ def main() -> None:
         print(f"  {name:<20}{counts[name] / 1e6:10.1f} M instructions per W2 step", flush=True)
     if "glassgrad" in counts and "floats" in counts:
         print(f"  glassgrad / floats: {counts['glassgrad'] / counts['floats']:.2f}x")
-    if "glassgrad" in counts and "micrograd" in counts:
-        print(f"  micrograd / glassgrad: {counts['micrograd'] / counts['glassgrad']:.2f}x")
+    if "compiled" in counts and "floats" in counts:
+        print(f"  compiled / floats: {counts['compiled'] / counts['floats']:.2f}x")
+    for name in ("glassgrad", "compiled"):
+        if name in counts and "micrograd" in counts:
+            print(f"  micrograd / {name}: {counts['micrograd'] / counts[name]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -226,6 +226,7 @@ def main() -> Result:
     w2 = timed(
         {
             "glassgrad scalar": lambda: w.w2_glassgrad(False),
+            "glassgrad scalar, compiled": w.w2_glassgrad_compiled,
             "glassgrad batched": lambda: w.w2_glassgrad(True),
             "micrograd": w.w2_micrograd,
             "torch 0-d": w.w2_torch_scalar,
@@ -241,12 +242,19 @@ def main() -> Result:
     r = {
         "scalar vs python floats": ratio(w2["glassgrad scalar"], w2["python floats (by hand)"]),
         "micrograd vs scalar": ratio(w2["micrograd"], w2["glassgrad scalar"]),
+        "compiled vs python floats": ratio(w2["glassgrad scalar, compiled"], w2["python floats (by hand)"]),
+        "micrograd vs compiled": ratio(w2["micrograd"], w2["glassgrad scalar, compiled"]),
         "micrograd vs batched": ratio(w2["micrograd"], w2["glassgrad batched"]),
         "batched vs torch batched": ratio(w2["glassgrad batched"], w2["torch batched"]),
     }
     results["W2 ratios"] = r
     for k, v in r.items():
         print(f"  {k:<28}{v:8.2f}x" if v is not None else f"  {k:<28}     n/a")
+    t0 = time.perf_counter()
+    w.w2_glassgrad_compiled()  # building the graph once and compiling it, paid once before the steps
+    once = time.perf_counter() - t0
+    results["W2 compile seconds"] = once
+    print(f"  compiled: built and compiled once in {once:.2f} s")
 
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     w3: Result = {}

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+import autograd
 import nn
 from autograd import Value
 
@@ -125,23 +126,51 @@ def _load_glassgrad(model: nn.MLP, weights: list[tuple[np.ndarray, np.ndarray]])
             neuron.b.data = float(b[j])
 
 
+def w2_model() -> tuple[nn.MLP, list[Value]]:
+    """micrograd's demo model, 2-16-16-1, from the shared starting weights; and its parameters."""
+    model = nn.MLP(2, [16, 16, 1])
+    _load_glassgrad(model, initial_weights())
+    return model, model.parameters()
+
+
+def w2_loss(scores: Any, y: np.ndarray, params: list[Value]) -> Value:
+    """micrograd's demo loss: hinge loss + 1e-4 L2."""
+    return nn.losses.hinge_loss(scores, y) + nn.losses.l2_penalty(params, 1e-4)
+
+
 def w2_glassgrad(batched: bool) -> Step:
     """One SGD step of micrograd's demo: hinge loss + 1e-4 L2, full batch of 100 moons."""
     X, y = moons_data()
-    model = nn.MLP(2, [16, 16, 1])
-    _load_glassgrad(model, initial_weights())
-    params = model.parameters()
+    model, params = w2_model()
     optimizer = nn.optim.SGD(params, lr=0.01)
     rows = [[Value(v) for v in row] for row in X.tolist()]
     columns = X.T.copy()
 
     def step() -> float:
         scores = model([Value(c) for c in columns]) if batched else [model(row) for row in rows]
-        loss = nn.losses.hinge_loss(scores, y) + nn.losses.l2_penalty(params, 1e-4)
+        loss = w2_loss(scores, y, params)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         return loss.data
+
+    return step
+
+
+def w2_glassgrad_compiled() -> Step:
+    """The same step in scalar mode, its graph built once and compiled (``autograd.compile``): each step
+    then runs the program on the parameters' new numbers."""
+    X, y = moons_data()
+    model, params = w2_model()
+    optimizer = nn.optim.SGD(params, lr=0.01)
+    loss = w2_loss([model(row) for row in X.tolist()], y, params)
+    program = autograd.compile(loss, wrt=params)
+
+    def step() -> float:
+        optimizer.zero_grad()
+        value = program()
+        optimizer.step()
+        return value
 
     return step
 

@@ -15,6 +15,7 @@ import workloads as w
 
 W2 = {
     "glassgrad scalar": lambda: w.w2_glassgrad(False),
+    "glassgrad compiled": w.w2_glassgrad_compiled,
     "glassgrad batched": lambda: w.w2_glassgrad(True),
     "python floats": w.w2_floats,
     "numpy": w.w2_numpy,
@@ -40,7 +41,7 @@ def test_every_w2_system_takes_the_same_steps(system: str) -> None:
     assert _losses(W2[system]) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
-@pytest.mark.parametrize("name", ["glassgrad", "floats", *instructions.PARTS])
+@pytest.mark.parametrize("name", ["glassgrad", "compiled", "floats", *instructions.PARTS])
 def test_what_make_instructions_counts_runs(name: str) -> None:
     step = instructions._step(name)  # what benchmarks/instructions.py runs under valgrind
     step()
