@@ -4,11 +4,14 @@
 numbers (a training step on a fixed batch, a model evaluated on a fixed set of inputs), the walk is the
 same every time; ``compile(root, wrt)`` does it once and writes what it did as straight-line Python:
 
-* a forward line per node, calling the node's own ``value`` rule: ``v4 = mul(v2, v3)``;
-* a backward line per edge, children before parents: ``g2 += g4 * v3`` (d(a*b)/da = b). The local
+* a forward line per node, calling the node's own ``value`` rule: ``v2 = mul(a, b)``;
+* a backward line per edge, children before parents: ``g_a += g_v2 * b`` (d(a*b)/da = b). The local
   derivative is the node's own ``grads`` rule, run once on the names instead of numbers, so that it
   is written out as an expression; a rule that branches on its number (``relu``'s slope is 1 or 0) is
-  called instead: ``d0, = relu_grads(v5, v4)``.
+  called instead: ``(d0,) = relu_grads(v3, v2)``.
+
+A node is called by its label where that is a fit Python name (one no other node has), else ``v{i}``;
+its gradient is ``g_`` and that name.
 
 Each op is thus still defined once, in ``ops.py``, and the program computes bit for bit what
 ``backward()`` computes: the same rules, in the same order. Running it creates no ``Value`` objects and
@@ -31,9 +34,11 @@ Examples:
 from __future__ import annotations
 
 import builtins
+import keyword
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from autograd import _math
 from autograd.engine import Value, topological_order
@@ -61,8 +66,8 @@ class Compiled:
         (9.0, 6.0)
         >>> print(f.source.split("# backward")[0].strip())   # the forward pass, as code
         def run(leaves, grads):
-            v0, = leaves  # x
-            v1 = mul(v0, v0)  # *
+            (x,) = leaves
+            v1 = mul(x, x)  # *
     """
 
     def __init__(self, source: str, run: Callable[..., Any], leaves: list[Value], wrt: list[Value]) -> None:
@@ -153,9 +158,6 @@ class _Program:
     def __init__(self, order: list[Value], wrt: list[Value]) -> None:
         self.order = order
         self.wrt = wrt
-        self.name = {id(node): i for i, node in enumerate(order)}  # node -> its number: v{i}, g{i}
-        for p in wrt:  # a leaf the root does not depend on keeps its gradient
-            self.name.setdefault(id(p), len(self.name))
         # What _Code writes calls: the IEEE functions of _math, as the float backward pass does.
         self.globals: dict[str, Any] = {
             "INF": _math.INF,
@@ -164,6 +166,9 @@ class _Program:
         }
         self.functions: dict[int, str] = {}  # id(function) -> its name in the program
         self.lines: list[str] = []
+        in_graph = set(order)
+        nodes = order + [p for p in wrt if p not in in_graph]  # an unused wrt leaf keeps its grad
+        self.names = _node_names(nodes, reserved={"run", "leaves", "grads", *self.globals})
         # The nodes whose gradient is needed: those that depend on a leaf of wrt.
         self.needs = {id(p) for p in wrt}
         for node in order:
@@ -174,24 +179,24 @@ class _Program:
         leaves = [node for node in self.order if node.is_leaf]
         root = self.order[-1]
         emit = self.lines.append
-        emit("def run(leaves, grads):")
-        emit(f"    {self._names('v', leaves)}, = leaves  # {', '.join(_describe(x) for x in leaves)}")
+        unnamed = ", ".join(f"{self.v(x)} = {_describe(x)}" for x in leaves if self.v(x) != x.label)
+        emit(f"    {_targets(map(self.v, leaves))} = leaves" + (f"  # {unnamed}" if unnamed else ""))
         for node in self.order:  # forward: each node from its parents, in the order they were made
             if not node.is_leaf:
-                emit(f"    v{self._id(node)} = {self._value(node)}  # {node._op.name}")  # type: ignore[union-attr]
-        emit("    # backward: g{i} = d root / d v{i}, children before parents")
+                emit(f"    {self.v(node)} = {self._value(node)}  # {node._op.name}")  # type: ignore[union-attr]
+        emit("    # backward: g_x = d root / d x, children before parents")
         if self.wrt:
-            emit(f"    {self._names('g', self.wrt)}, = grads  # what they had: gradients add up")
+            emit(f"    {_targets(map(self.g, self.wrt))} = grads  # what they had: gradients add up")
         for node in self.order[:-1]:
             if not node.is_leaf and id(node) in self.needs:
-                emit(f"    g{self._id(node)} = 0.0")
+                emit(f"    {self.g(node)} = 0.0")
         if id(root) in self.needs:
-            emit(f"    g{self._id(root)} {'+' if root.is_leaf else ''}= 1.0")
+            emit(f"    {self.g(root)} {'+' if root.is_leaf else ''}= 1.0")
         for node in reversed(self.order):
             if not node.is_leaf and id(node) in self.needs:
                 self._backward(node)
-        emit(f"    return v{self._id(root)}, [{self._names('g', self.wrt)}]")
-        source = "\n".join(self.lines) + "\n"
+        emit(f"    return {self.v(root)}, [{self._list(self.g, self.wrt)}]")
+        source = "def run(leaves, grads):\n" + "\n".join(self.lines) + "\n"
         namespace = dict(self.globals)
         exec(builtins.compile(source, "<autograd.compile>", "exec"), namespace)  # the program written above
         return Compiled(source, namespace["run"], leaves, self.wrt)
@@ -199,26 +204,26 @@ class _Program:
     def _backward(self, node: Value) -> None:
         """One node's step backwards, written down by running the rule ``backward()`` runs for it."""
         op: Op = node._op  # type: ignore[assignment]
-        i, parents, g = self._id(node), node._parents, _Code(f"g{self._id(node)}")
+        v, g, parents = self.v(node), _Code(self.g(node)), node._parents
         if op.vjp is not None:  # fused: the vjp itself, on inputs whose ``.grad += ...`` writes a line
             # A zero gradient passes nothing on (see _backward_floats): so neither does the program.
-            self.lines.append(f"    if g{i} != 0.0 or not -INF < v{i} < INF:")
+            self.lines.append(f"    if {g.text} != 0.0 or not -INF < {v} < INF:")
             op.vjp(g, tuple(_Input(self, p, "        ") for p in parents))  # type: ignore[arg-type]
             return
         local = self._local_derivatives(node)
         if local is None:  # the rule branches on its number: the program calls it
             local = [_Code(f"d{k}") for k in range(len(parents))]
-            call = f"{self._function(op.grads, op, 'grads')}(v{i}, {self._names('v', parents)})"
-            self.lines.append(f"    {self._names_of(local)}, = {call}")
+            call = f"{self._function(op.grads, op, 'grads')}({v}, {self._list(self.v, parents)})"
+            self.lines.append(f"    {_targets(d.text for d in local)} = {call}")
         for parent, d in zip(parents, local, strict=True):
             _Input(self, parent, "    ").grad += g * d
 
     def _local_derivatives(self, node: Value) -> list[Any] | None:
         """The node's ``grads`` rule run on names: each local derivative as an expression or a constant
         (None if the rule needs the numbers themselves)."""
-        args = [_Code(f"v{self._id(p)}") for p in node._parents]
+        args = [_Code(self.v(p)) for p in node._parents]
         try:
-            local = node._op.grads(_Code(f"v{self._id(node)}"), *args)  # type: ignore[union-attr]
+            local = node._op.grads(_Code(self.v(node)), *args)  # type: ignore[union-attr]
             for d in local:
                 _source(d)  # a constant the program cannot hold is a rule to call, too
         except (AttributeError, TypeError):
@@ -228,9 +233,9 @@ class _Program:
     def _value(self, node: Value) -> str:
         """The call that computes a node from its parents: ``mul(v2, v3)``, ``dot((w..), (x..), b)``."""
         op: Op = node._op  # type: ignore[assignment]
-        names = [f"v{self._id(p)}" for p in node._parents]
+        names = [self.v(p) for p in node._parents]
         args = op.split(names) if op.split is not None else names
-        rendered = ", ".join(f"({', '.join(a)},)" if isinstance(a, list) else a for a in args)
+        rendered = ", ".join(_tuple(a) if isinstance(a, list) else a for a in args)
         return f"{self._function(op.value, op, '')}({rendered})"
 
     def _function(self, fn: Callable[..., Any], op: Op, suffix: str) -> str:
@@ -239,21 +244,42 @@ class _Program:
         if id(fn) not in self.functions:
             base = fn.__name__ if fn.__name__.isidentifier() and not suffix else _identifier(op.name)
             name = f"{base}_{suffix}" if suffix else base
-            while self.globals.get(name, fn) is not fn:
+            while self.globals.get(name, fn) is not fn or name in self.names.taken:
                 name += "_"
             self.globals[name] = fn
             self.functions[id(fn)] = name
         return self.functions[id(fn)]
 
-    def _id(self, node: Value) -> int:
-        return self.name[id(node)]
+    def v(self, node: Value) -> str:
+        """The name of a node's number: its label where that is a fit Python name, else ``v{i}``."""
+        return self.names.value[id(node)]
 
-    def _names(self, prefix: str, nodes: Iterable[Value]) -> str:
-        return ", ".join(f"{prefix}{self._id(node)}" for node in nodes)
+    def g(self, node: Value) -> str:
+        """The name of a node's gradient: ``g_`` and the name of its number."""
+        return f"g_{self.names.value[id(node)]}"
 
     @staticmethod
-    def _names_of(codes: list[_Code]) -> str:
-        return ", ".join(c.text for c in codes)
+    def _list(name: Callable[[Value], str], nodes: Iterable[Value]) -> str:
+        return ", ".join(name(node) for node in nodes)
+
+
+class _Names(NamedTuple):
+    value: dict[int, str]  # id(node) -> the name of its number
+    taken: set[str]  # every name the nodes' numbers and gradients use
+
+
+def _node_names(nodes: list[Value], reserved: set[str]) -> _Names:
+    """A node is called by its label if the label is a Python name that no other node has and that
+    nothing else in the program uses; else ``v{i}`` (its place in the order)."""
+    count = Counter(node.label for node in nodes)
+    value = {}
+    for i, node in enumerate(nodes):
+        label = node.label
+        fit = label.isidentifier() and not keyword.iskeyword(label) and count[label] == 1
+        fit = fit and label not in reserved and not re.fullmatch(r"[vd]\d+|g_.*", label)
+        value[id(node)] = label if fit else f"v{i}"
+    taken = set(value.values()) | {f"g_{name}" for name in value.values()}
+    return _Names(value, taken)
 
 
 class _Input:
@@ -264,8 +290,8 @@ class _Input:
 
     def __init__(self, program: _Program, node: Value, indent: str) -> None:
         self.program, self.indent = program, indent
-        self.name = f"g{program._id(node)}" if id(node) in program.needs else ""
-        self.data = _Code(f"v{program._id(node)}")
+        self.name = program.g(node) if id(node) in program.needs else ""
+        self.data = _Code(program.v(node))
 
     @property
     def grad(self) -> _Code:
@@ -364,6 +390,17 @@ def _source(x: Any) -> str:
     if x in (_math.INF, -_math.INF):
         return "INF" if x > 0 else "(-INF)"
     return repr(float(x))
+
+
+def _tuple(names: list[str]) -> str:
+    """A tuple display: ``(a,)`` or ``(a, b)``."""
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+
+def _targets(names: Iterable[str]) -> str:
+    """The targets of an unpacking assignment: ``(a,)`` or ``a, b``."""
+    listed = list(names)
+    return _tuple(listed) if len(listed) == 1 else ", ".join(listed)
 
 
 def _unwrap(text: str) -> str:

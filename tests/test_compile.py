@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -188,12 +189,36 @@ def test_the_source_is_the_forward_and_backward_pass() -> None:
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     program = autograd.compile((a * b).relu() + a, wrt=[a, b])
     lines = [line.strip() for line in program.source.splitlines()]
-    assert "v0, v1, = leaves  # a, b" in lines
-    assert "v2 = mul(v0, v1)  # *" in lines
-    assert "g0 += g2 * v1" in lines and "g1 += g2 * v0" in lines  # d(a*b)/da = b, d(a*b)/db = a
-    assert "d0, = relu_grads(v3, v2)" in lines  # a rule that branches on its number is called
-    assert "g0 += g4" in lines  # d(x + a)/da = 1: no multiplication by 1.0
+    assert "a, b = leaves" in lines
+    assert "v2 = mul(a, b)  # *" in lines
+    assert "g_a += g_v2 * b" in lines and "g_b += g_v2 * a" in lines  # d(a*b)/da = b, d(a*b)/db = a
+    assert "(d0,) = relu_grads(v3, v2)" in lines  # a rule that branches on its number is called
+    assert "g_a += g_v4" in lines  # d(x + a)/da = 1: no multiplication by 1.0
     assert repr(program) == f"Compiled(2 leaves, 2 with gradients, {len(lines)} lines)"
+
+
+def test_a_node_is_called_by_its_label_where_that_is_a_fit_name() -> None:
+    x = Value(1.0, label="x")
+    twins = [Value(2.0, label="w"), Value(3.0, label="w")]  # one label, two nodes
+    # labels that cannot name a number: a space, a keyword, a program's own name, a function's name
+    odd = [Value(4.0 + i, label=name) for i, name in enumerate(("x y", "lambda", "v0", "mul"))]
+    grads = Value(8.0, label="grads")
+    y = autograd.sum([x * twins[0], twins[1], *odd, grads])
+    y.label = "y"
+    program = autograd.compile(y, wrt=[x, *twins, *odd, grads])
+    first = program.source.splitlines()[1]
+    assert first.startswith("    x, v1, v3, v4, v5, v6, mul, v8 = leaves  # v1 = w, v3 = w, v4 = x y,")
+    assert "v2 = mul_(x, v1)" in program.source  # "mul" is a node's label: the function steps aside
+    assert "g_y = 1.0" in program.source
+    assert program() == y.data
+    assert [p.grad for p in program.wrt] == [2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+
+
+def test_the_program_printed_in_the_docs_is_the_one_written() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "concepts" / "compiled.md").read_text(encoding="utf-8")
+    printed = page.split("```py\n", 1)[1].split("```", 1)[0]
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    assert autograd.compile((a * b).relu() + a, wrt=[a, b]).source == printed
 
 
 def test_op_names_become_python_names() -> None:
