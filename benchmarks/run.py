@@ -122,6 +122,23 @@ def _glassgrad_graph(X: Any, y: Any, fused: bool) -> Result:
     }
 
 
+def _compiled_program(X: Any, y: Any) -> Result:
+    """Memory of W2's step compiled (``autograd.compile``): what the program holds once its graph is gone,
+    and the peak while Python compiles it."""
+    model, params = w.w2_model()
+    loss = w.w2_loss([model(r) for r in X.tolist()], y, params)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    program = autograd.compile(loss, wrt=params)
+    del loss
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - before
+    peak = tracemalloc.get_traced_memory()[1] - before
+    tracemalloc.stop()
+    return {"lines": program.source.count("\n"), "program_bytes": held, "compile_peak_bytes": peak}
+
+
 def w4_memory(quick: bool) -> Result:
     """Bytes per node of W2's graph (glassgrad scalar, fused and unfused, vs micrograd), peak memory of a
     step, and the memory held after 100 and after 10,000 batched training steps (it must not grow)."""
@@ -129,6 +146,7 @@ def w4_memory(quick: bool) -> Result:
     X, y = w.moons_data()
     out["glassgrad"] = _glassgrad_graph(X, y, fused=True)
     out["glassgrad unfused"] = _glassgrad_graph(X, y, fused=False)
+    out["glassgrad compiled"] = _compiled_program(X, y)
     try:
         mg = w._micrograd()
         mmodel = mg.nn.MLP(2, [16, 16, 1])
