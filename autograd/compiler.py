@@ -102,8 +102,8 @@ def compile(root: Value, wrt: Iterable[Value]) -> Compiled:  # noqa: A001 - name
 
     The graph's shape is fixed when it is compiled: the program replays the operations recorded, with
     whatever numbers the leaves hold when it is called (Python ``if``s taken while building the graph
-    are not taken again). Compiling costs about as much as a few hundred ``backward()`` calls on the
-    same graph; each call then costs about what hand-written float code does (see docs/performance.md).
+    are not taken again). Compiling costs about as much as a few dozen training steps that build the
+    graph; each call then costs about what hand-written float code does (see docs/performance.md).
 
     Args:
         root: a scalar Value (not a batch), such as a loss built from a model's parameters.
@@ -116,7 +116,7 @@ def compile(root: Value, wrt: Iterable[Value]) -> Compiled:  # noqa: A001 - name
     Raises:
         TypeError: ``root`` or an item of ``wrt`` is not a Value.
         ValueError: an item of ``wrt`` is not a leaf, or the graph holds batches (batched mode is
-            vectorised already) or gradients recorded with ``create_graph``.
+            vectorised already).
 
     Examples:
         >>> import autograd
@@ -373,6 +373,11 @@ class _Code:
 
     def __bool__(self) -> bool:
         raise TypeError("a rule that branches on its number is called, not written out")
+
+    def __eq__(self, other: object) -> bool:  # x == 0 is a branch on the number too
+        raise TypeError("a rule that compares its number is called, not written out")
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _call(function: str, *args: Any) -> _Code:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 import autograd
 import nn
-from autograd import Value
+from autograd import Value, engine
+from autograd.ops import Op
 
 # Every kind of op, kinks and domain edges included: the program must agree with backward() everywhere.
 UNARY: list[Callable[[Value], Value]] = [
@@ -269,3 +270,14 @@ def test_a_call_on_numbers_of_another_kind_is_refused_before_anything_changes(
     with pytest.raises(TypeError, match=message):
         program()
     assert v.grad == 1.0  # nothing was added
+
+
+def test_a_rule_that_looks_at_its_number_is_called_not_written_out() -> None:
+    # d/dx is 2 at exactly 0 and 1 elsewhere: written out on names, "x == 0.0" would be decided once.
+    kink = Op("kink", lambda x: x, lambda out, x: (2.0 if x == 0.0 else 1.0,))
+    x = Value(1.0, label="x")
+    program = autograd.compile(engine._unary(kink, x), wrt=[x])
+    assert "(d0,) = kink_grads(v1, x)" in program.source
+    x.data = 0.0
+    program()
+    assert x.grad == 2.0
