@@ -97,7 +97,9 @@ class Compiled:
         return f"Compiled({len(self.leaves)} leaves, {len(self.wrt)} with gradients, {lines} lines)"
 
 
-def compile(root: Value, wrt: Iterable[Value]) -> Compiled:  # noqa: A001 - named like torch.compile
+def compile(  # noqa: A001 - named like torch.compile
+    root: Value, wrt: Iterable[Value], *, max_lines: int = 1_000_000
+) -> Compiled:
     """Write the graph of ``root`` and its backward pass as a Python function, to run again cheaply.
 
     The graph's shape is fixed when it is compiled: the program replays the operations recorded, with
@@ -109,14 +111,17 @@ def compile(root: Value, wrt: Iterable[Value]) -> Compiled:  # noqa: A001 - name
         root: a scalar Value (not a batch), such as a loss built from a model's parameters.
         wrt: the leaves to differentiate with respect to, such as ``model.parameters()``. Their ``grad``
             accumulates, as with ``backward()``. A Value that ``root`` does not depend on gets nothing.
+        max_lines: the longest program to compile. Python's compiler needs about 3 KB of memory per
+            line while it works (micrograd's demo step is 85,000 lines): a graph of millions of nodes
+            would take gigabytes for a moment. Raise it knowingly, or use batched mode for such graphs.
 
     Returns:
         A ``Compiled`` program: call it to get ``root``'s value and the gradients for new numbers.
 
     Raises:
         TypeError: ``root`` or an item of ``wrt`` is not a Value.
-        ValueError: an item of ``wrt`` is not a leaf, or the graph holds batches (batched mode is
-            vectorised already).
+        ValueError: an item of ``wrt`` is not a leaf, the graph holds batches (batched mode is
+            vectorised already), or its program would be longer than ``max_lines``.
 
     Examples:
         >>> import autograd
@@ -134,6 +139,8 @@ def compile(root: Value, wrt: Iterable[Value]) -> Compiled:  # noqa: A001 - name
     """
     if not isinstance(root, Value):
         raise TypeError(f"compile takes a Value to differentiate, got {type(root).__qualname__}")
+    if isinstance(max_lines, bool) or not isinstance(max_lines, int) or max_lines < 1:
+        raise ValueError(f"compile: max_lines must be a positive int, got {max_lines!r}")
     if isinstance(wrt, Value) or not isinstance(wrt, Iterable):
         raise TypeError(f"compile: wrt must be a sequence of Values, got {type(wrt).__qualname__}")
     targets = list(dict.fromkeys(wrt))  # each leaf once, in the order given
@@ -149,7 +156,7 @@ def compile(root: Value, wrt: Iterable[Value]) -> Compiled:  # noqa: A001 - name
                 "compile takes a graph of plain numbers; this one holds a batch (batched mode is "
                 "vectorised by NumPy already)"
             )
-    return _Program(order, targets).build()
+    return _Program(order, targets).build(max_lines)
 
 
 class _Program:
@@ -175,7 +182,7 @@ class _Program:
             if any(id(p) in self.needs for p in node._parents):
                 self.needs.add(id(node))
 
-    def build(self) -> Compiled:
+    def build(self, max_lines: int) -> Compiled:
         leaves = [node for node in self.order if node.is_leaf]
         root = self.order[-1]
         emit = self.lines.append
@@ -196,6 +203,13 @@ class _Program:
             if not node.is_leaf and id(node) in self.needs:
                 self._backward(node)
         emit(f"    return {self.v(root)}, [{self._list(self.g, self.wrt)}]")
+        lines = len(self.lines) + 1  # and the def line
+        if lines > max_lines:
+            raise ValueError(
+                f"compile: this graph is a program of {lines:,} lines, more than max_lines = {max_lines:,}; "
+                f"Python's compiler would need about {lines * 3.2e-6:.1f} GB for it. Pass a larger "
+                "max_lines to go on, or run the graph in batched mode."
+            )
         source = "def run(leaves, grads):\n" + "\n".join(self.lines) + "\n"
         namespace = dict(self.globals)
         exec(builtins.compile(source, "<autograd.compile>", "exec"), namespace)  # the program written above

@@ -281,3 +281,17 @@ def test_a_rule_that_looks_at_its_number_is_called_not_written_out() -> None:
     x.data = 0.0
     program()
     assert x.grad == 2.0
+
+
+def test_a_program_longer_than_max_lines_is_refused_before_python_compiles_it() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(100):
+        y = (y * 0.5).tanh()
+    lines = autograd.compile(y, wrt=[x]).source.count("\n")
+    assert autograd.compile(y, wrt=[x], max_lines=lines)() == y.data  # exactly at the limit: fine
+    with pytest.raises(ValueError, match=rf"a program of {lines} lines, more than max_lines = {lines - 1}"):
+        autograd.compile(y, wrt=[x], max_lines=lines - 1)
+    for bad in (0, -5, 2.5, True):
+        with pytest.raises(ValueError, match="max_lines must be a positive int"):
+            autograd.compile(y, wrt=[x], max_lines=bad)  # type: ignore[arg-type]
