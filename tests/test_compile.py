@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import autograd
 import nn
-from autograd import Value, engine
+from autograd import Value, engine, ops
 from autograd.ops import Op
 
 # Every kind of op, kinks and domain edges included: the program must agree with backward() everywhere.
@@ -35,6 +35,7 @@ UNARY: list[Callable[[Value], Value]] = [
     lambda x: 1.0 / x,
     lambda x: 2.0 - x,
     lambda x: 3 ** (x * 0.1),
+    lambda x: engine._unary(ops.IDENTITY, x),  # what grad() puts before its input
 ]
 BINARY: list[Callable[[Value, Value], Value]] = [
     lambda a, b: a + b,
