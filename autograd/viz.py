@@ -115,6 +115,8 @@ def draw_dot(
         raise ValueError(f"color must be 'grad' or None, got {color!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
+    _check_count("digits", digits, 1, 17)
+    _check_count("max_nodes", max_nodes, 1)
     order = topological_order(root)
     # Each Value's scope; a parameter (a leaf made outside any scope) goes with the neurons using it.
     leaf_scopes = _leaf_scopes(order)
@@ -199,9 +201,25 @@ def backward_steps(root: Value, **draw_options: Any) -> Iterator[Picture]:
         >>> len(list(backward_steps(y)))   # tanh, then *
         2
     """
-    grads: dict[int, float] = {}
-    for node, _, _ in replay_backward(topological_order(root), grads):
-        yield draw_dot(root, grads=dict(grads), highlight=node, **draw_options)
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps takes a Value, got {type(root).__qualname__}")
+    draw_dot(root, **draw_options)  # checks the options now, not when the first picture is asked for
+
+    def pictures() -> Iterator[Picture]:
+        grads: dict[int, float] = {}
+        for node, _, _ in replay_backward(topological_order(root), grads):
+            yield draw_dot(root, grads=dict(grads), highlight=node, **draw_options)
+
+    return pictures()
+
+
+def _check_count(name: str, value: object, least: int, most: int | None = None) -> None:
+    """A whole-number option within its range, or a clear error naming it."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__qualname__}")
+    if value < least or (most is not None and value > most):
+        span = f"from {least} to {most}" if most is not None else f"at least {least}"
+        raise ValueError(f"{name} must be {span}, got {value}")
 
 
 def render_svg(graph: graphviz.Digraph, backend: str = "auto") -> str:
