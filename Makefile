@@ -8,7 +8,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_DOCS := $(VENV)/.installed-docs
 
-.PHONY: demo test lint typecheck pytest docs bench instructions clean
+.PHONY: demo test lint typecheck pytest docs bench instructions fuzz clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("glassgrad needs Python 3.10 or newer") if sys.version_info < (3, 10) else None'
@@ -55,6 +55,12 @@ bench: $(STAMP_DEV)
 instructions: $(STAMP_DEV)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/instructions.py --systems glassgrad compiled floats micrograd --parts
+
+# Fifty thousand random graphs over every op, edge inputs included, against PyTorch (float64): the same
+# values and gradients (make test runs five thousand). Needs torch, installed here if missing.
+fuzz: $(STAMP_DEV)
+	$(PY) -c 'import torch' 2>/dev/null || $(PY) -m pip install --quiet torch==2.13.0
+	$(PY) tests/fuzz_graphs.py --graphs $${GRAPHS:-50000}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info site

@@ -42,17 +42,39 @@ def div(a: Num, b: Num) -> Num:
 
 
 def power(a: Num, b: Num) -> Num:
-    """``a ** b``, real-valued: a negative base with a non-integer exponent is ``nan``, never complex."""
+    """``a ** b``, real-valued: a finite negative base with a non-integer exponent is ``nan``, never
+    complex."""
     if type(a) is not float or type(b) is not float:
         return _quiet(np.power, np.asarray(a, dtype=np.float64), b)
     integer = b == b and (math.isinf(b) or b == int(b))
-    if a < 0.0 and not integer:
+    if -INF < a < 0.0 and not integer:  # (-inf ** b is inf or 0, as in C and NumPy)
         return NAN
     try:
         return math.pow(a, b)
     except (OverflowError, ValueError):  # overflow, or 0 ** negative: an infinity
         odd = integer and not math.isinf(b) and math.fmod(b, 2.0) != 0.0
         return math.copysign(INF, a) if odd else INF
+
+
+def power_scalar(x: Num, c: float) -> Num:
+    """``x ** c`` for a constant exponent, as PyTorch computes it: exponents ±0.5 are square roots (so
+    ``(-inf) ** 0.5`` is nan and ``(-0.0) ** -0.5`` is -inf, as ``sqrt`` has it), 1, 2, 3, -1 and -2
+    products and quotients; any other is ``power``."""
+    if c == 0.5:
+        return sqrt(x)
+    if c == -0.5:
+        return div(1.0, sqrt(x))
+    if c == 1.0:
+        return x
+    if c == 2.0:
+        return x * x
+    if c == 3.0:
+        return x * x * x
+    if c == -1.0:
+        return div(1.0, x)
+    if c == -2.0:
+        return div(1.0, x * x)
+    return power(x, c)
 
 
 def exp(x: Num) -> Num:
@@ -110,10 +132,10 @@ def softplus(x: Num) -> Num:
 
 
 def relu(x: Num) -> Num:
-    """``max(x, 0)``, with ``relu(nan) = nan`` as in PyTorch."""
+    """``max(x, 0)``, with ``relu(nan) = nan`` and ``relu(-0.0) = -0.0`` as in PyTorch."""
     if type(x) is not float:
-        return np.maximum(x, 0.0)
-    return 0.0 if x <= 0.0 else x
+        return np.where(x < 0.0, 0.0, x)
+    return 0.0 if x < 0.0 else x
 
 
 def leaky_relu(x: Num, slope: float) -> Num:
@@ -132,14 +154,12 @@ def step(x: Num, low: float = 0.0) -> Num:
 
 
 def sign(x: Num) -> Num:
-    """-1, 0 or 1 (``nan`` for ``nan``); the derivative of ``abs``."""
+    """-1, 0 or 1, and 0 for ``nan`` (as PyTorch's ``sgn``): the derivative of ``abs``."""
     if type(x) is not float:
-        return np.sign(x)
+        return np.where(x > 0.0, 1.0, np.where(x < 0.0, -1.0, 0.0))
     if x > 0.0:
         return 1.0
-    if x < 0.0:
-        return -1.0
-    return x if x != x else 0.0
+    return -1.0 if x < 0.0 else 0.0
 
 
 def sin(x: Num) -> Num:

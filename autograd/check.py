@@ -12,6 +12,7 @@ import math
 import numbers
 import os
 import sys
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -110,8 +111,9 @@ class detect_anomaly:  # noqa: N801 - named like torch.autograd.detect_anomaly
     """Stop at the first nan or inf, and say which op made it, from what, and where in your code.
 
     Outside the context, IEEE values flow on silently. Inside, every new node's value and every gradient
-    contribution of ``backward()`` is checked. Switching it on replaces the engine's node constructor and
-    backward loop with checking versions; off, the engine runs its ordinary code, so there is no cost.
+    contribution of ``backward()`` is checked: the engine calls the checker this plugs in (the
+    ``checker`` of this thread's mode); off, the engine runs its ordinary code, so there is no cost.
+    As ``no_grad``, it is on for this thread only.
 
     Examples:
         >>> from autograd import Value, detect_anomaly, AnomalyError
@@ -124,25 +126,17 @@ class detect_anomaly:  # noqa: N801 - named like torch.autograd.detect_anomaly
         forward: log produced nan
     """
 
-    _depth = 0
-    _saved: tuple[Any, Any, Any] | None = None
-
     def __enter__(self) -> detect_anomaly:
-        if detect_anomaly._depth == 0:
-            detect_anomaly._saved = (engine._node, engine._backward_floats, engine._backward_recorded)
-            engine._node = _checked_node
-            engine._backward_floats = _checked_backward_floats
-            engine._backward_recorded = _checked_backward_recorded
-        detect_anomaly._depth += 1
+        mode = engine.this_thread.mode
+        mode.saved.append(mode.checker)
+        mode.checker = _CHECKER
         return self
 
     def __exit__(self, *exc: object) -> None:
-        detect_anomaly._depth -= 1
-        if detect_anomaly._depth == 0 and detect_anomaly._saved is not None:
-            engine._node, engine._backward_floats, engine._backward_recorded = detect_anomaly._saved
+        mode = engine.this_thread.mode
+        mode.checker = mode.saved.pop()
 
 
-_ORIGINAL_NODE = engine._node
 _sites: weakref.WeakKeyDictionary[Value, str] = weakref.WeakKeyDictionary()
 _AUTOGRAD = os.path.dirname(os.path.abspath(__file__))
 _LIBRARY = (_AUTOGRAD, os.path.join(os.path.dirname(_AUTOGRAD), "nn"))  # glassgrad's own code
@@ -163,29 +157,30 @@ def _describe(node: Value) -> str:
     return f"node{name} = {node.op}({inputs}), created at {site}"
 
 
-def _checked_node(op: Any, parents: tuple[Value, ...], data: float) -> Value:
-    out = _ORIGINAL_NODE(op, parents, data)
-    if parents or op is not None:
+class _AnomalyChecker:
+    """The checks ``detect_anomaly`` plugs into the engine (see ``engine.Checker``)."""
+
+    def __init__(self) -> None:
+        self.phase = threading.local()  # "backward" while a checked pass records its gradient arithmetic
+
+    def made(self, out: Value, op: Any, parents: tuple[Value, ...]) -> None:
+        if op is None:
+            return
         _sites[out] = _user_site()
-        if not _finite(data):
+        if not _finite(out.data):
             raise AnomalyError(
-                f"{_phase[0]}: {op.name} produced {data!r}\n"
+                f"{getattr(self.phase, 'name', 'forward')}: {op.name} produced {out.data!r}\n"
                 f"  inputs: {', '.join(repr(p.data) for p in parents)}\n"
                 f"  created at {_sites[out]}"
             )
-    return out
 
-
-_phase = ["forward"]  # "backward" while a checked backward pass records its gradient arithmetic
-
-
-def _checked_loop(order: list[Value], create_graph: bool) -> None:
-    """The generic backward loop, checking each contribution as it is made."""
-    _phase[0] = "backward"
-    try:
-        _checked_steps(order, create_graph)
-    finally:
-        _phase[0] = "forward"
+    def backward(self, order: list[Value], create_graph: bool) -> None:
+        """The generic backward loop, checking each contribution as it is made."""
+        self.phase.name = "backward"
+        try:
+            _checked_steps(order, create_graph)
+        finally:
+            self.phase.name = "forward"
 
 
 def _checked_steps(order: list[Value], create_graph: bool) -> None:
@@ -194,18 +189,22 @@ def _checked_steps(order: list[Value], create_graph: bool) -> None:
             continue
         op = node._op
         assert op is not None
+        out = node if create_graph else node.data
         inputs = node.parents if create_graph else [p.data for p in node.parents]
-        local = op.grads(node if create_graph else node.data, *inputs)
-        for i, (parent, d) in enumerate(zip(node.parents, local, strict=True)):
-            contribution = node.grad * d
+        sent = op.grads(node.grad, out, *inputs)
+        for i, (parent, contribution) in enumerate(zip(node.parents, sent, strict=True)):
             value = contribution.data if isinstance(contribution, Value) else contribution
             if not _finite(value):
+                local = op.local(_plain(out), *[_plain(x) for x in inputs])[i]
                 raise AnomalyError(
                     f"backward: the gradient sent from {op.name} to its input {i} is {value!r} "
-                    f"(upstream {_plain(node.grad)!r} x local derivative {_plain(d)!r})\n"
+                    f"(upstream {_plain(node.grad)!r} x local derivative {local!r})\n"
                     f"  at {_describe(node)}"
                 )
-            engine._accumulate(parent, contribution)
+            if create_graph:
+                engine._accumulate(parent, contribution)
+            else:
+                engine._add(parent, contribution)
 
 
 def _finite(x: Any) -> bool:
@@ -217,9 +216,4 @@ def _plain(x: Any) -> Any:
     return x.data if isinstance(x, Value) else x
 
 
-def _checked_backward_floats(order: list[Value]) -> None:
-    _checked_loop(order, create_graph=False)
-
-
-def _checked_backward_recorded(order: list[Value]) -> None:
-    _checked_loop(order, create_graph=True)
+_CHECKER = _AnomalyChecker()

@@ -5,10 +5,10 @@ numbers (a training step on a fixed batch, a model evaluated on a fixed set of i
 same every time; ``compile(root, wrt)`` does it once and writes what it did as straight-line Python:
 
 * a forward line per node, calling the node's own ``value`` rule: ``v2 = mul(a, b)``;
-* a backward line per edge, children before parents: ``g_a += g_v2 * b`` (d(a*b)/da = b). The local
-  derivative is the node's own ``grads`` rule, run once on the names instead of numbers, so that it
-  is written out as an expression; a rule that branches on its number (``relu``'s slope is 1 or 0) is
-  called instead: ``(d0,) = relu_grads(v3, v2)``.
+* a backward line per edge, children before parents: ``g_a += g_v2 * b`` (d(a*b)/da = b). What is
+  added is the node's own ``grads`` rule, run once on the names instead of numbers, so that it is
+  written out as an expression; a rule that branches on its number (``relu`` passes g or nothing) is
+  called instead: ``(d0,) = relu_grads(g_v3, v3, v2)``.
 
 A node is called by its label where that is a fit Python name (one no other node has), else ``v{i}``;
 its gradient is ``g_`` and that name.
@@ -169,7 +169,9 @@ class _Program:
         self.globals: dict[str, Any] = {
             "INF": _math.INF,
             "NAN": _math.NAN,
-            **{f: getattr(_math, f) for f in ("div", "power", "log", "sin", "cos", "sigmoid")},
+            **{
+                f: getattr(_math, f) for f in ("div", "power", "power_scalar", "log", "sin", "cos", "sigmoid")
+            },
         }
         self.functions: dict[int, str] = {}  # id(function) -> its name in the program
         self.lines: list[str] = []
@@ -183,6 +185,13 @@ class _Program:
                 self.needs.add(id(node))
 
     def build(self, max_lines: int) -> Compiled:
+        # At least a line per node forwards and one per needed edge backwards: refuse a program that
+        # is too long before writing it.
+        least = sum(
+            1 + sum(id(p) in self.needs for p in node._parents) for node in self.order if node._parents
+        )
+        if least > max_lines:
+            self._refuse(least, max_lines, "at least ")
         leaves = [node for node in self.order if node.is_leaf]
         root = self.order[-1]
         emit = self.lines.append
@@ -205,15 +214,19 @@ class _Program:
         emit(f"    return {self.v(root)}, [{self._list(self.g, self.wrt)}]")
         lines = len(self.lines) + 1  # and the def line
         if lines > max_lines:
-            raise ValueError(
-                f"compile: this graph is a program of {lines:,} lines, more than max_lines = {max_lines:,}; "
-                f"Python's compiler would need about {lines * 3.2e-6:.1f} GB for it. Pass a larger "
-                "max_lines to go on, or run the graph in batched mode."
-            )
+            self._refuse(lines, max_lines, "")
         source = "def run(leaves, grads):\n" + "\n".join(self.lines) + "\n"
         namespace = dict(self.globals)
         exec(builtins.compile(source, "<autograd.compile>", "exec"), namespace)  # the program written above
         return Compiled(source, namespace["run"], leaves, self.wrt)
+
+    @staticmethod
+    def _refuse(lines: int, max_lines: int, bound: str) -> None:
+        raise ValueError(
+            f"compile: this graph is a program of {bound}{lines:,} lines, more than max_lines = "
+            f"{max_lines:,}; Python's compiler would need about {lines * 3.2e-6:.1f} GB for it. Pass a "
+            "larger max_lines to go on, or run the graph in batched mode."
+        )
 
     def _backward(self, node: Value) -> None:
         """One node's step backwards, written down by running the rule ``backward()`` runs for it."""
@@ -224,25 +237,25 @@ class _Program:
             self.lines.append(f"    if {g.text} != 0.0 or not -INF < {v} < INF:")
             op.vjp(g, tuple(_Input(self, p, "        ") for p in parents))  # type: ignore[arg-type]
             return
-        local = self._local_derivatives(node)
-        if local is None:  # the rule branches on its number: the program calls it
-            local = [_Code(f"d{k}") for k in range(len(parents))]
-            call = f"{self._function(op.grads, op, 'grads')}({v}, {self._list(self.v, parents)})"
-            self.lines.append(f"    {_targets(d.text for d in local)} = {call}")
-        for parent, d in zip(parents, local, strict=True):
-            _Input(self, parent, "    ").grad += g * d
+        sent = self._sent(node)
+        if sent is None:  # the rule branches on its number: the program calls it
+            sent = [_Code(f"d{k}") for k in range(len(parents))]
+            call = f"{self._function(op.grads, op, 'grads')}({g.text}, {v}, {self._list(self.v, parents)})"
+            self.lines.append(f"    {_targets(d.text for d in sent)} = {call}")
+        for parent, contribution in zip(parents, sent, strict=True):
+            _Input(self, parent, "    ").grad += contribution
 
-    def _local_derivatives(self, node: Value) -> list[Any] | None:
-        """The node's ``grads`` rule run on names: each local derivative as an expression or a constant
-        (None if the rule needs the numbers themselves)."""
+    def _sent(self, node: Value) -> list[Any] | None:
+        """The node's ``grads`` rule run on names: what it sends each parent as an expression or a
+        constant (None if the rule needs the numbers themselves)."""
         args = [_Code(self.v(p)) for p in node._parents]
         try:
-            local = node._op.grads(_Code(self.v(node)), *args)  # type: ignore[union-attr]
-            for d in local:
-                _source(d)  # a constant the program cannot hold is a rule to call, too
+            sent = node._op.grads(_Code(self.g(node)), _Code(self.v(node)), *args)  # type: ignore[union-attr]
+            for c in sent:
+                _source(c)  # a constant the program cannot hold is a rule to call, too
         except (AttributeError, TypeError):
             return None
-        return list(local)
+        return list(sent)
 
     def _value(self, node: Value) -> str:
         """The call that computes a node from its parents: ``mul(v2, v3)``, ``dot((w..), (x..), b)``."""
@@ -297,15 +310,15 @@ def _node_names(nodes: list[Value], reserved: set[str]) -> _Names:
 
 
 class _Input:
-    """A parent in a backward step being written: ``.data`` is its number's name, and ``.grad += c``
+    """A parent in a backward step being written: ``._data`` is its number's name, and ``.grad += c``
     writes the line ``g{i} += c`` (nothing for a parent whose gradient is not needed)."""
 
-    __slots__ = ("data", "indent", "name", "program")
+    __slots__ = ("_data", "indent", "name", "program")
 
     def __init__(self, program: _Program, node: Value, indent: str) -> None:
         self.program, self.indent = program, indent
         self.name = program.g(node) if id(node) in program.needs else ""
-        self.data = _Code(program.v(node))
+        self._data = _Code(program.v(node))
 
     @property
     def grad(self) -> _Code:
@@ -367,8 +380,8 @@ class _Code:
     def __rtruediv__(self, other: Any) -> _Code:
         return _call("div", other, self)
 
-    def __pow__(self, other: Any) -> _Code:
-        return _call("power", self, other)
+    def __pow__(self, other: Any) -> _Code:  # a constant exponent is x ** c's own power (sqrt for 0.5 ...)
+        return _call("power_scalar" if type(other) is float else "power", self, other)
 
     def __rpow__(self, other: Any) -> _Code:
         return _call("power", other, self)

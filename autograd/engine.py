@@ -22,8 +22,10 @@ import contextlib
 import functools
 import gc
 import numbers
+import threading
+import warnings
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,15 +36,48 @@ from autograd.ops import Op
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_GRAD_ENABLED = True  # switched off by ``no_grad``; one flag for the process (see ``no_grad``)
-_SCOPE: scope | None = None  # the innermost ``scope`` being recorded, for pictures
+
+class Checker(Protocol):
+    """What ``detect_anomaly`` plugs into the engine: a look at each new node, and its own backward loop."""
+
+    def made(self, out: Value, op: Op | None, parents: tuple[Value, ...]) -> None:
+        """Called for every node the engine makes (``op`` is None for a constant)."""
+
+    def backward(self, order: list[Value], create_graph: bool) -> None:
+        """Run the backward pass over ``order`` (the root's grad is seeded), checking as it goes."""
+
+
+class _Mode:
+    """The engine's switches for one thread, as PyTorch's grad mode is per thread: each thread has its
+    own (``this_thread.mode``), so nothing one thread switches is seen by another, and a new thread
+    starts with the defaults. A switch saves what it replaces on ``saved`` and restores it on exit."""
+
+    __slots__ = ("checker", "recording", "saved", "scope")
+
+    def __init__(self) -> None:
+        self.recording = True  # False inside ``no_grad``
+        self.scope: scope | None = None  # the innermost ``scope`` being recorded, for pictures
+        self.checker: Checker | None = None  # ``detect_anomaly``'s, while it is on
+        self.saved: list[Any] = []  # what each switch on replaced, innermost last
+
+
+class _ThisThread(threading.local):
+    """``this_thread.mode`` is the calling thread's ``_Mode``, made on its first use."""
+
+    def __init__(self) -> None:
+        self.mode = _Mode()
+
+
+this_thread = _ThisThread()
 
 
 class Value:
     """One scalar in a computation graph: its ``data``, its ``grad``, and how it was made.
 
     Args:
-        data: a real number (``int``, ``float``, ``bool`` or a NumPy real scalar), stored as float64.
+        data: a real number (``int``, ``float``, ``bool``, a NumPy real scalar, ``Fraction``...), stored
+            as a float; or, in batched mode, a 1-D array of them (one per sample). Setting ``.data``
+            later takes the same (``w.data -= np.float64(0.1) * w.grad`` is fine) and checks it.
         label: an optional name, shown by ``repr`` and in graph pictures.
 
     Examples:
@@ -53,10 +88,10 @@ class Value:
         (Value(data=10.0, grad=1.0), 6.0)
     """
 
-    __slots__ = ("__weakref__", "_op", "_parents", "_scope", "data", "grad", "label")
+    __slots__ = ("__weakref__", "_data", "_op", "_parents", "_scope", "grad", "label")
     __array_ufunc__ = None  # numpy scalars defer to us: np.float64(2) * v is a Value, not an array
 
-    data: float  # a 1-D float64 array (one number per sample) in batched mode
+    _data: float  # what .data reads, checked when set; a 1-D float64 array (one per sample) when batched
     grad: float  # a Value instead after backward(create_graph=True); an array in batched mode
     label: str
     _parents: tuple[Value, ...]
@@ -66,12 +101,31 @@ class Value:
     def __init__(self, data: float | int | NDArray[Any], label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__qualname__}")
-        self.data = _number(data)
+        self._data = _number(data)
         self.grad = 0.0
         self.label = label
         self._parents = ()
         self._op = None
-        self._scope = _SCOPE
+        self._scope = this_thread.mode.scope
+
+    @property
+    def data(self) -> float:
+        """The number: a float, or a 1-D float64 array (one number per sample) in batched mode.
+
+        Any real number may be assigned; it is stored as a float (the engine reads it as one).
+
+        Examples:
+            >>> import numpy as np
+            >>> w = Value(1.0)
+            >>> w.data -= np.float64(0.25)
+            >>> w.data, type(w.data).__name__
+            (0.75, 'float')
+        """
+        return self._data
+
+    @data.setter
+    def data(self, data: float | int | NDArray[Any]) -> None:
+        self._data = _number(data)
 
     # ---------------------------------------------------------------- graph structure
     @property
@@ -269,9 +323,12 @@ class Value:
         they had, as in PyTorch, so zero them between steps (``nn.Module.zero_grad()``).
 
         Args:
-            grad: the seed d root / d self (1.0 for a loss).
-            create_graph: record the gradient arithmetic itself, so that the gradients are Values that
-                can be differentiated again (used by ``autograd.grad`` for higher derivatives).
+            grad: the seed d root / d self (1.0 for a loss), a real number.
+            create_graph: record the gradient arithmetic itself, so that the leaves' gradients are Values
+                that can be differentiated again. Each leaf's ``.grad`` then refers back to the graph
+                and so to the leaf: a reference cycle, as in PyTorch (a warning says so). Set the grads
+                to 0 when done with them, or use ``autograd.grad``, which leaves ``.grad`` alone.
+                Interior nodes keep their gradients' numbers only.
 
         Examples:
             >>> x = Value(2.0)
@@ -280,41 +337,83 @@ class Value:
             >>> x.grad
             12.0
         """
-        if type(self.data) is not float:
-            raise ValueError(
-                "backward() needs a single number; this Value holds a batch: reduce it first, "
-                "for example loss.batch_mean().backward()"
-            )
-        order = topological_order(self)
-        for node in order:  # interior grads hold this pass only; leaves keep what they had
-            if node._parents:
-                node.grad = 0.0
-        self.grad += grad
+        order = _backward(self, grad, create_graph)
         if create_graph:
-            _backward_recorded(order)
-        else:
-            _backward_floats(order)
+            _release(order)
+
+
+def _backward(root: Value, grad: Any, create_graph: bool) -> list[Value]:
+    """``root.backward(grad)``, leaving every gradient of a recorded pass a Value; returns the order."""
+    if type(root._data) is not float:
+        raise ValueError(
+            "backward() needs a single number; this Value holds a batch: reduce it first, "
+            "for example loss.batch_mean().backward()"
+        )
+    if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
+        raise TypeError(f"backward: grad must be a real number, got {type(grad).__qualname__}")
+    order = topological_order(root)
+    for node in order:  # interior grads hold this pass only; leaves keep what they had
+        if node._parents:
+            node.grad = 0.0
+    root.grad += float(grad)
+    checker = this_thread.mode.checker
+    if checker is not None:
+        checker.backward(order, create_graph)
+    elif create_graph:
+        _backward_recorded(order)
+    else:
+        _backward_floats(order)
+    return order
+
+
+def _release(order: list[Value]) -> None:
+    """After a recorded pass: interior nodes keep their gradient's number, so that only the leaves'
+    gradients hold a graph (which refers back to them: warned about, as PyTorch does)."""
+    cycles = False
+    for node in order:
+        if isinstance(node.grad, Value):
+            if node._parents:
+                node.grad = node.grad._data
+            else:
+                cycles = True
+    if cycles:
+        warnings.warn(
+            "backward(create_graph=True) made the leaves' .grad Values whose graphs refer back to the "
+            "leaves: reference cycles, which only Python's cyclic garbage collector frees. Set the grads "
+            "to 0 when done (model.zero_grad()), or use autograd.grad(f), which leaves .grad alone.",
+            stacklevel=3,
+        )
 
 
 def _backward_recorded(order: list[Value]) -> None:
     """The chain rule, children before parents, with every product recorded as a graph node."""
     for node in reversed(order):
         if node._parents:
-            local = node._op.grads(node, *node._parents)  # type: ignore[union-attr]
-            for parent, d in zip(node._parents, local, strict=True):
-                _accumulate(parent, node.grad * d)
+            sent = node._op.grads(node.grad, node, *node._parents)  # type: ignore[union-attr]
+            for parent, contribution in zip(node._parents, sent, strict=True):
+                _accumulate(parent, contribution)
 
 
 def _accumulate(parent: Value, contribution: Any) -> None:
-    """``parent.grad += contribution`` for the general loops (recorded, checked).
+    """``parent.grad += contribution`` for the recorded loops: a plain zero (a selection that sent
+    nothing) records nothing, and a parameter shared by a batch gets the sum over the samples."""
+    if _is_zero(contribution):
+        return
+    if (
+        isinstance(contribution, Value)
+        and type(parent._data) is float
+        and type(contribution._data) is not float
+    ):
+        contribution = contribution.batch_sum()
+    _add(parent, contribution)
 
-    A parent that is one number for all samples (a parameter, in batched mode) gets the sum of the
-    samples' contributions. ``0.0 + x`` would record a node that does nothing, so a zero grad is
-    replaced by the first contribution instead.
-    """
-    number = contribution.data if isinstance(contribution, Value) else contribution
-    if type(parent.data) is float and type(number) is not float:
-        contribution = contribution.batch_sum() if isinstance(contribution, Value) else float(np.sum(number))
+
+def _add(parent: Value, contribution: Any) -> None:
+    """``parent.grad += contribution``, never in place (arrays may be shared between grads), and ``0.0 +
+    x`` not recorded (a zero grad is replaced). A parameter (one number shared by every sample) gets the
+    sum of a batch of contributions."""
+    if type(parent._data) is float and type(contribution) is np.ndarray:
+        contribution = float(np.sum(contribution))
     parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution
 
 
@@ -332,40 +431,48 @@ def _backward_floats(order: list[Value]) -> None:
                 _backward_batched_node(node, g)
         elif len(parents) == 2:
             a, b = parents
-            da, db = node._op.grads(node.data, a.data, b.data)  # type: ignore[union-attr]
-            a.grad += g * da
-            b.grad += g * db
+            ga, gb = node._op.grads(g, node._data, a._data, b._data)  # type: ignore[union-attr]
+            a.grad += ga
+            b.grad += gb
         elif len(parents) == 1:
             a = parents[0]
-            a.grad += g * node._op.grads(node.data, a.data)[0]  # type: ignore[union-attr]
+            a.grad += node._op.grads(g, node._data, a._data)[0]  # type: ignore[union-attr]
         elif parents:
             op: Op = node._op  # type: ignore[assignment]
             if op.vjp is not None:  # a fused op: the same rule as one loop (see ops.Op)
                 # A zero gradient passes nothing on: a fused node's value is finite only if all its
                 # inputs are, and then every g * d is 0 (with an inf or nan about, 0 * inf = nan must
                 # still happen). Behind a dead ReLU, a whole neuron costs nothing backwards.
-                if g != 0.0 or not -_INF < node.data < _INF:
+                if g != 0.0 or not -_INF < node._data < _INF:
                     op.vjp(g, parents)
             else:
-                for parent, d in zip(parents, op.grads(node.data, *[p.data for p in parents]), strict=True):
-                    parent.grad += g * d
+                for parent, c in zip(
+                    parents, op.grads(g, node._data, *[p._data for p in parents]), strict=True
+                ):
+                    parent.grad += c
 
 
 def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
     """One node's step in batched mode, where ``g`` holds one gradient per sample.
 
-    A parent holding one number per sample gets each sample's contribution ``g * d``. A parameter (one
-    number shared by every sample) gets their sum, ``sum_i g_i * d_i``. Edges alike are done together
-    (a matrix-vector product for the parameters, an outer product for batch parents whose local
-    derivative is one number), so NumPy's per-call cost is paid per node rather than per edge.
+    A parent holding one number per sample gets each sample's contribution. A parameter (one number
+    shared by every sample) gets their sum. A unary or binary op's rule runs on the whole batch. The
+    fused ops (weighted sums, linear in each input) have many edges alike, done together: a
+    matrix-vector product for the parameters (``sum_i g_i x_i``), an outer product for batch parents
+    whose local derivative is one number, so NumPy's per-call cost is paid per node rather than per edge.
     """
-    local = node._op.grads(node.data, *[p.data for p in node._parents])  # type: ignore[union-attr]
+    op: Op = node._op  # type: ignore[assignment]
+    numbers = [p._data for p in node._parents]
+    if op.vjp is None:
+        for parent, contribution in zip(node._parents, op.grads(g, node._data, *numbers), strict=True):
+            _add(parent, contribution)
+        return
     shared: list[Value] = []  # parameters with a local derivative per sample: sum_i g_i d_i
     shared_d = []
     scaled: list[Value] = []  # batch parents with one local derivative d: g * d
     scaled_d = []
-    for parent, d in zip(node._parents, local, strict=True):
-        if type(parent.data) is float:
+    for parent, d in zip(node._parents, op.local(node._data, *numbers), strict=True):
+        if type(parent._data) is float:
             if type(d) is float:
                 parent.grad += d * float(np.sum(g))
             else:
@@ -375,7 +482,7 @@ def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
             scaled.append(parent)
             scaled_d.append(d)
         else:
-            _add_batch(parent, g * d)
+            _add(parent, g * d)
     if len(shared) > 1:
         for parent, total in zip(shared, (np.array(shared_d) @ g).tolist(), strict=True):
             parent.grad += total
@@ -383,14 +490,9 @@ def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
         shared[0].grad += float(np.dot(shared_d[0], g))
     if len(scaled) > 1:
         for parent, row in zip(scaled, np.multiply.outer(scaled_d, g), strict=True):
-            _add_batch(parent, row)
+            _add(parent, row)
     elif scaled:
-        _add_batch(scaled[0], g if scaled_d[0] == 1.0 else g * scaled_d[0])
-
-
-def _add_batch(parent: Value, contribution: NDArray[np.float64]) -> None:
-    """Add a batch of gradients (never in place: arrays may be shared between grads)."""
-    parent.grad = contribution if _is_zero(parent.grad) else parent.grad + contribution  # type: ignore[assignment]
+        _add(scaled[0], g if scaled_d[0] == 1.0 else g * scaled_d[0])
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -406,6 +508,8 @@ def topological_order(root: Value) -> list[Value]:
         >>> [v.label or v.op for v in topological_order(b * a)]
         ['a', '', '+', '*']
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order takes a Value, got {type(root).__qualname__}")
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -457,17 +561,20 @@ def _number(data: Any) -> Any:
 
 # -------------------------------------------------------------------- building nodes
 def _node(op: Op, parents: tuple[Value, ...], data: float) -> Value:
+    mode = this_thread.mode
     out = _new_value(Value)
-    out.data = data
+    out._data = data
     out.grad = 0.0
     out.label = ""
-    out._scope = _SCOPE
-    if _GRAD_ENABLED:
+    out._scope = mode.scope
+    if mode.recording:
         out._parents = parents
         out._op = op
     else:
         out._parents = ()
         out._op = None
+    if mode.checker is not None:
+        mode.checker.made(out, op, parents)
     return out
 
 
@@ -475,16 +582,16 @@ _new_value = object.__new__
 
 
 def _unary(op: Op, x: Value) -> Value:
-    return _node(op, (x,), op.value(x.data))
+    return _node(op, (x,), op.value(x._data))
 
 
 def _read(parents: tuple[Any, ...], what: str) -> tuple[tuple[Value, ...], list[Any]]:
     """The inputs of an n-ary op as Values (plain numbers become constants), and their numbers: all
     checked in the same pass that reads them."""
-    data = [p.data for p in parents if type(p) is Value]
+    data = [p._data for p in parents if type(p) is Value]
     if len(data) != len(parents):
         parents = _as_values(parents, what)
-        data = [p.data for p in parents]
+        data = [p._data for p in parents]
     return parents, data
 
 
@@ -495,7 +602,7 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
         b = _constant(b)
     if a is None or b is None:
         return NotImplemented  # type: ignore[no-any-return]
-    return _node(op, (a, b), op.value(a.data, b.data))
+    return _node(op, (a, b), op.value(a._data, b._data))
 
 
 def _constant(x: Any) -> Value | None:
@@ -508,6 +615,15 @@ def _constant(x: Any) -> Value | None:
     if isinstance(x, numbers.Real) or (isinstance(x, np.ndarray) and x.ndim == 1):
         return Value(x)  # type: ignore[arg-type]
     return None
+
+
+def _items(xs: Any, what: str) -> tuple[Any, ...]:
+    """The items of an iterable argument, or a TypeError that names the caller."""
+    if type(xs) is list or type(xs) is tuple:
+        return tuple(xs)
+    if isinstance(xs, Value) or not isinstance(xs, Iterable):
+        raise TypeError(f"{what} takes a sequence of Values or numbers, got {type(xs).__qualname__}")
+    return tuple(xs)
 
 
 def _is_real_number(x: Any) -> bool:
@@ -535,7 +651,7 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors built
         >>> s.data, [x.grad for x in xs[:2]]
         (6.0, [1.0, 1.0])
     """
-    parents, data = _read(tuple(values), "autograd.sum")
+    parents, data = _read(_items(values, "autograd.sum"), "autograd.sum")
     if not parents:
         return Value(0.0)
     return _node(ops.SUM, parents, ops.SUM.value(data))
@@ -554,8 +670,9 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
         >>> y.data, [wi.grad for wi in w], b.grad
         (2.5, [3.0, 4.0], 1.0)
     """
-    x = xs if type(xs) is Row else Row(xs, "autograd.dot")
-    params, data = _read(tuple(ws) if bias is None else (*ws, bias), "autograd.dot")
+    x = xs if type(xs) is Row else Row(_items(xs, "autograd.dot"), "autograd.dot")
+    weights = _items(ws, "autograd.dot")
+    params, data = _read(weights if bias is None else (*weights, bias), "autograd.dot")
     n = len(data) - (bias is not None)
     if n != len(x):
         raise ValueError(f"autograd.dot needs two sequences of one length, got {n} and {len(x)}")
@@ -598,12 +715,12 @@ class Row(tuple):  # type: ignore[type-arg]
         return row
 
 
-# -------------------------------------------------------------------- no_grad
+# -------------------------------------------------------------------- modes
 class no_grad:  # noqa: N801 - named like torch.no_grad
     """Build no graph inside: results are plain leaf Values (for inference and parameter updates).
 
-    Works as a context manager and as a decorator. The switch is one flag for the whole process
-    (not per thread).
+    Works as a context manager and as a decorator. As PyTorch's, it switches recording off for this
+    thread only: another thread that builds graphs meanwhile is not affected.
 
     Examples:
         >>> x = Value(2.0)
@@ -614,13 +731,13 @@ class no_grad:  # noqa: N801 - named like torch.no_grad
     """
 
     def __enter__(self) -> None:
-        global _GRAD_ENABLED
-        self._was = _GRAD_ENABLED
-        _GRAD_ENABLED = False
+        mode = this_thread.mode
+        mode.saved.append(mode.recording)
+        mode.recording = False
 
     def __exit__(self, *exc: object) -> None:
-        global _GRAD_ENABLED
-        _GRAD_ENABLED = self._was
+        mode = this_thread.mode
+        mode.recording = mode.saved.pop()
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -635,7 +752,8 @@ class scope:  # noqa: N801 - a context manager, like no_grad
     """Name the part of the graph built inside, so that pictures can group it (``nn`` modules use it).
 
     Scopes nest; each Value remembers the innermost scope it was built in. A scope costs the engine
-    one reference per node, and nothing else.
+    one reference per node, and nothing else. The current scope is per thread, as ``no_grad`` is. A
+    scope entered again while it is on (a module that calls itself) keeps its place in the tree.
 
     Examples:
         >>> x = Value(1.0)
@@ -655,20 +773,26 @@ class scope:  # noqa: N801 - a context manager, like no_grad
         self.parent: scope | None = None
 
     def __enter__(self) -> scope:
-        global _SCOPE
-        self.parent = _SCOPE
-        _SCOPE = self
+        mode = this_thread.mode
+        if self.parent is not mode.scope:  # (entered where it was before: nothing to change)
+            inner = mode.scope
+            while inner is not None and inner is not self:
+                inner = inner.parent
+            if inner is None:  # not entered again from inside itself (that keeps its place in the tree)
+                self.parent = mode.scope
+        mode.saved.append(mode.scope)
+        mode.scope = self
         return self
 
     def __exit__(self, *exc: object) -> None:
-        global _SCOPE
-        _SCOPE = self.parent
+        mode = this_thread.mode
+        mode.scope = mode.saved.pop()
 
     def path(self) -> list[scope]:
         """This scope and its enclosing scopes, outermost first."""
         chain: list[scope] = []
         node: scope | None = self
-        while node is not None:
+        while node is not None and node not in chain:
             chain.append(node)
             node = node.parent
         return chain[::-1]
@@ -685,7 +809,7 @@ def is_grad_enabled() -> bool:
         ...     is_grad_enabled()
         False
     """
-    return _GRAD_ENABLED
+    return this_thread.mode.recording
 
 
 __all__ = ["Row", "Value", "dot", "is_grad_enabled", "no_grad", "scope", "sum", "topological_order"]

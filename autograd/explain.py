@@ -31,7 +31,8 @@ from autograd.engine import Value, topological_order
 
 @dataclass(frozen=True)
 class Edge:
-    """One contribution: ``contribution = upstream * local`` sent to ``parent``."""
+    """One contribution sent to ``parent``: ``upstream * local``, taken as the op's rule takes it (a
+    ``relu`` selects: behind an infinite upstream, a dead unit still sends 0)."""
 
     parent: Value
     local: float
@@ -188,8 +189,10 @@ def replay_backward(
             continue
         g = grads.get(id(node), 0.0)
         assert node._op is not None
-        local = node._op.grads(node.data, *[p.data for p in node.parents])
-        edges = tuple(Edge(p, d, g * d) for p, d in zip(node.parents, local, strict=True))
+        numbers = [p.data for p in node.parents]
+        local = node._op.local(node.data, *numbers)
+        sent = node._op.grads(g, node.data, *numbers)
+        edges = tuple(Edge(*edge) for edge in zip(node.parents, local, sent, strict=True))
         for edge in edges:
             c: Any = edge.contribution
             if type(edge.parent.data) is float and type(c) is not float:

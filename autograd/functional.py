@@ -16,6 +16,7 @@ Examples:
 
 from __future__ import annotations
 
+import contextvars
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,18 +25,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import ops
-from autograd.engine import Value, _unary, topological_order
+from autograd.engine import Value, _backward, _unary, topological_order
 
 Argnums = int | Sequence[int]
 
 
-class _Tracing:
-    """How many ``grad`` functions are evaluating their ``f`` right now (they may close over Values)."""
-
-    depth = 0
-
-
-_tracing = _Tracing()
+# How many ``grad`` functions this thread is evaluating the ``f`` of right now (they may close over Values).
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("glassgrad_grad_depth", default=0)
 
 
 def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., tuple[Any, Any]]:
@@ -62,14 +58,14 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
             if i >= len(args):
                 raise ValueError(f"argnums {i} is out of range for {len(args)} positional arguments")
         # Inside an outer grad (its f is running, or our inputs are its Values), record our derivative.
-        nested = _tracing.depth > 0 or any(isinstance(a, Value) for a in args)
+        nested = _DEPTH.get() > 0 or any(isinstance(a, Value) for a in args)
         # Numbers not differentiated still become (constant) Values, so f can call Value methods on them.
         inputs = [_fresh_input(a) if i in positions else _as_constant(a) for i, a in enumerate(args)]
-        _tracing.depth += 1
+        token = _DEPTH.set(_DEPTH.get() + 1)
         try:
             out = f(*inputs)
         finally:
-            _tracing.depth -= 1
+            _DEPTH.reset(token)
         if not isinstance(out, Value):
             if isinstance(out, numbers.Real):  # f does not depend on its inputs
                 out = Value(float(out))
@@ -128,7 +124,7 @@ def _gradients(out: Value, inputs: list[Value], create_graph: bool) -> list[Any]
     for node in order:
         node.grad = 0.0
     try:
-        out.backward(create_graph=create_graph)
+        _backward(out, 1.0, create_graph)
         reached = set(order)
         return [x.grad if x in reached else 0.0 for x in inputs]
     finally:  # restoring also drops Value grads, which would otherwise hold reference cycles

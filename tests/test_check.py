@@ -19,7 +19,7 @@ def test_gradcheck_passes_on_correct_gradients() -> None:
 def test_gradcheck_reports_a_table_when_a_rule_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
     from autograd import ops
 
-    broken = ops.Op("sin", ops.SIN.value, lambda out, x: (-ops._cos(x),))  # wrong sign
+    broken = ops.Op("sin", ops.SIN.value, lambda g, out, x: (g * -ops._cos(x),))  # wrong sign
     monkeypatch.setattr(ops, "SIN", broken)
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda x, y: x.sin() * y, [0.5, 2.0])
@@ -82,13 +82,14 @@ def test_outside_the_context_ieee_values_flow_silently() -> None:
     assert y.grad == math.inf
 
 
-def test_no_cost_when_off() -> None:
-    # The engine's constructor is restored to the very same function object: the off path is unchanged.
+def test_the_engine_calls_the_checker_only_while_it_is_on() -> None:
+    # detect_anomaly plugs a checker into this thread's mode; off, the engine's mode has none (no cost).
     from autograd import engine
 
-    before = (engine._node, engine._backward_floats, engine._backward_recorded)
+    mode = engine.this_thread.mode
+    assert mode.checker is None
     with detect_anomaly(), detect_anomaly():
-        assert engine._node is not before[0]
-    assert (engine._node, engine._backward_floats, engine._backward_recorded) == before
+        assert mode.checker is not None
+    assert mode.checker is None and mode.saved == []
     a = Value(1.0)
     timeit.timeit(lambda: a * a, number=10)  # and it still runs

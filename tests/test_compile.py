@@ -194,7 +194,7 @@ def test_the_source_is_the_forward_and_backward_pass() -> None:
     assert "a, b = leaves" in lines
     assert "v2 = mul(a, b)  # *" in lines
     assert "g_a += g_v2 * b" in lines and "g_b += g_v2 * a" in lines  # d(a*b)/da = b, d(a*b)/db = a
-    assert "(d0,) = relu_grads(v3, v2)" in lines  # a rule that branches on its number is called
+    assert "(d0,) = relu_grads(g_v3, v3, v2)" in lines  # a rule that branches on its number is called
     assert "g_a += g_v4" in lines  # d(x + a)/da = 1: no multiplication by 1.0
     assert repr(program) == f"Compiled(2 leaves, 2 with gradients, {len(lines)} lines)"
 
@@ -257,7 +257,6 @@ def test_bad_arguments_are_refused(root: object, wrt: object, error: type[Except
     ("attribute", "bad", "message"),
     [
         ("data", np.array([1.0, 2.0]), "leaf w has data of type ndarray"),
-        ("data", "1.5", "leaf w has data of type str"),
         ("grad", None, "leaf w has grad of type NoneType"),
     ],
 )
@@ -275,10 +274,10 @@ def test_a_call_on_numbers_of_another_kind_is_refused_before_anything_changes(
 
 def test_a_rule_that_looks_at_its_number_is_called_not_written_out() -> None:
     # d/dx is 2 at exactly 0 and 1 elsewhere: written out on names, "x == 0.0" would be decided once.
-    kink = Op("kink", lambda x: x, lambda out, x: (2.0 if x == 0.0 else 1.0,))
+    kink = Op("kink", lambda x: x, lambda g, out, x: (g * (2.0 if x == 0.0 else 1.0),))
     x = Value(1.0, label="x")
     program = autograd.compile(engine._unary(kink, x), wrt=[x])
-    assert "(d0,) = kink_grads(v1, x)" in program.source
+    assert "(d0,) = kink_grads(g_v1, v1, x)" in program.source
     x.data = 0.0
     program()
     assert x.grad == 2.0
