@@ -1,4 +1,5 @@
 # The two commands a fresh machine needs (Python 3.10+ and make): `make demo` and `make test`.
+# Another Python, in a venv of its own beside .venv: make PYTHON=python3.13 VENV=.venv313 test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,6 +8,16 @@ PY     := $(BIN)/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_DOCS := $(VENV)/.installed-docs
+# What a run writes besides its venv: site/ and .mypy_cache/ for .venv; another venv keeps its own inside
+# it, so runs on several Pythons, side by side or one after another, neither clean each other's site nor
+# invalidate each other's cache (mypy's holds the stubs of that venv's NumPy).
+ifeq ($(VENV),.venv)
+SITE       ?= site
+MYPY_CACHE ?= .mypy_cache
+else
+SITE       ?= $(VENV)/site
+MYPY_CACHE ?= $(VENV)/.mypy_cache
+endif
 
 .PHONY: demo test lint typecheck pytest docs bench instructions fuzz clean
 
@@ -35,15 +46,15 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP_DEV)
-	$(BIN)/mypy
+	$(BIN)/mypy --cache-dir $(MYPY_CACHE)
 
 pytest: $(STAMP_DEV)
 	$(PY) -m pytest
 
-# The site, into site/: every page, the API reference and the notebooks, executed. --strict fails on any
-# warning (a broken link, a docstring Griffe cannot read, a notebook cell that raises).
+# The site, into $(SITE) (site/ for .venv): every page, the API reference and the notebooks, executed.
+# --strict fails on any warning (a broken link, a docstring Griffe cannot read, a notebook cell that raises).
 docs: $(STAMP_DOCS)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(SITE)
 
 test: lint typecheck pytest docs
 
@@ -63,4 +74,4 @@ fuzz: $(STAMP_DEV)
 	$(PY) tests/fuzz_graphs.py --graphs $${GRAPHS:-50000}
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info site
+	rm -rf $(VENV) .pytest_cache $(MYPY_CACHE) .ruff_cache build dist *.egg-info $(SITE)

@@ -344,9 +344,11 @@ def _batched_cross_entropy(z: list[Value], targets: object) -> Value:
         raise TypeError(f"cross_entropy: targets must be int class indices, got dtype {t.dtype}")
     if len(t) and (t.min() < 0 or t.max() >= len(z)):
         raise ValueError(f"cross_entropy: targets must lie in 0 .. {len(z) - 1}, got {t.min()} .. {t.max()}")
-    m = np.max([zk.data for zk in z], axis=0)
+    # Row k: class k's logits (in batched mode ``zk.data`` is a float64 array, though typed ``float``).
+    m: NDArray[np.float64] = np.max(np.array([zk.data for zk in z], dtype=np.float64), axis=0)
     m = np.where(np.isinf(m), 0.0, m)  # as in _shifted_exps
-    shifted = [zk - m for zk in z]
+    # Value(m) is the constant leaf that ``zk - m`` would make; the operators are typed for a scalar.
+    shifted = [zk - Value(m) for zk in z]
     s = autograd.sum([x.exp() for x in shifted])
     picked = autograd.dot([(t == k).astype(np.float64) for k in range(len(z))], shifted)
     return (s.log() - picked).batch_mean()
