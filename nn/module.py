@@ -335,9 +335,8 @@ class Neuron(Module):
         self.b = Value(0.0, label="b")
 
     def forward(self, x: Inputs) -> Value:
-        """``activation(w . x + b)`` for ``nin`` inputs (Values or numbers)."""
-        if len(x) != self.nin:
-            raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
+        """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
+        x = _as_inputs(x, self.nin, "Neuron")  # a Row from a Layer passes straight through
         if self.fused:
             out = autograd.dot(self.w, x, self.b)
         else:
@@ -601,7 +600,8 @@ def _as_inputs(x: object, nin: int, who: str) -> Row:
                 f"{who} expects one example of shape ({nin},), got an array of shape {x.shape}{hint}"
             )
     elif not isinstance(x, (list, tuple)):
-        raise TypeError(f"{who} expects a list, tuple or 1-D array of {nin} inputs, got {type(x).__name__}")
+        what = f"a list, tuple or 1-D array of {nin} numbers or Values"
+        raise TypeError(f"{who} expects {what}, got {type(x).__name__}")
     elif x and isinstance(x[0], (list, tuple, np.ndarray)):
         raise ValueError(f"{who} expects one example of {nin} inputs, got a nested sequence{batch_hint}")
     if len(x) != nin:

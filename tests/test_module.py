@@ -284,6 +284,37 @@ def test_bad_inputs(x: Any, error: type[Exception], message: str) -> None:
         MLP(2, [3, 1], seed=0)(x)
 
 
+ONE_OF_EACH = {
+    "Neuron": lambda: Neuron(2, "linear", seed=0),
+    "Layer": lambda: Layer(2, 1, "linear", seed=0),
+    "MLP": lambda: MLP(2, [1], seed=0),
+}
+
+
+@pytest.mark.parametrize("who", ONE_OF_EACH)
+@pytest.mark.parametrize("x", [5, 2.5, None, "ab", Value(1.0), {1.0, 2.0}, range(2)], ids=repr)
+def test_one_example_of_another_kind_is_a_type_error_naming_both(who: str, x: Any) -> None:
+    expected = f"{who} expects a list, tuple or 1-D array of 2 numbers or Values, got {type(x).__name__}"
+    with pytest.raises(TypeError, match=f"^{expected}$"):
+        ONE_OF_EACH[who]()(x)
+
+
+@pytest.mark.parametrize("who", ONE_OF_EACH)
+@pytest.mark.parametrize(
+    ("x", "message"),
+    [
+        (np.array([[1.0, 2.0], [3.0, 4.0]]), r"one example of shape \(2,\), got an array of shape \(2, 2\)"),
+        ([[1.0, 2.0], [3.0, 4.0]], "one example of 2 inputs, got a nested sequence"),
+        (np.zeros(()), r"one example of shape \(2,\), got an array of shape \(\)"),
+    ],
+    ids=["2x2 array", "nested lists", "0-d array"],
+)
+def test_a_batch_given_as_one_example_is_refused_by_every_model(who: str, x: Any, message: str) -> None:
+    """A Neuron used to read a 2x2 array's rows as its inputs, so its columns as samples."""
+    with pytest.raises(ValueError, match=f"^{who} expects {message}"):
+        ONE_OF_EACH[who]()(x)
+
+
 def test_layer_returns_a_list_and_checks_width() -> None:
     out = Layer(2, 1, seed=0)([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 1
