@@ -104,25 +104,25 @@ class Module:
             >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
             ['w.0', 'w.1', 'b']
         """
+        # Depth first with a stack of (name, object) still to visit, children pushed in reverse so that they
+        # come off in order. No recursion and no closure: what a walk builds is freed when it returns.
         found: list[tuple[str, Value]] = []
-        seen: set[int] = set()
-
-        def visit(name: str, obj: object) -> None:
+        seen: set[int] = set()  # Values, Modules and lists visited: each once, even in a cycle
+        stack: list[tuple[str, object]] = [("", self)]
+        while stack:
+            name, obj = stack.pop()
             if id(obj) in seen:
-                return
+                continue
             if isinstance(obj, Value):
-                seen.add(id(obj))
                 found.append((name, obj))
             elif isinstance(obj, Module):
-                seen.add(id(obj))
-                for attr, value in vars(obj).items():
-                    if not attr.startswith("_"):
-                        visit(f"{name}.{attr}" if name else attr, value)
+                attrs = [(attr, value) for attr, value in vars(obj).items() if not attr.startswith("_")]
+                stack.extend((f"{name}.{attr}" if name else attr, value) for attr, value in reversed(attrs))
             elif isinstance(obj, (list, tuple)):
-                for i, item in enumerate(obj):
-                    visit(f"{name}.{i}", item)
-
-        visit("", self)
+                stack.extend((f"{name}.{i}", obj[i]) for i in reversed(range(len(obj))))
+            else:
+                continue
+            seen.add(id(obj))
         return found
 
     def parameters(self) -> list[Value]:

@@ -3,6 +3,7 @@ inputs and their checks, predict, and saving and loading (exact, atomic, never a
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -70,6 +71,38 @@ def test_named_parameters_walks_any_module_in_definition_order() -> None:
         "head.neurons.0.w.0",
         "head.neurons.0.b",
     ]
+
+
+@pytest.mark.parametrize(
+    "walk",
+    ["named_parameters", "parameters", "num_parameters", "state_dict", "zero_grad"],
+)
+def test_walking_the_parameters_leaves_no_cyclic_garbage(walk: str) -> None:
+    """Reference counting alone frees what a walk builds (a self-referencing closure needed the GC)."""
+    model = MLP(2, [16, 16, 1], seed=0)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(10):
+            getattr(model, walk)()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_named_parameters_walks_deep_and_cyclic_attributes_without_recursion() -> None:
+    class Chain(Module):
+        def __init__(self, inner: Module | None) -> None:
+            self.p = Value(1.0)
+            self.inner = inner
+            self.loop: list[Any] = [self.p]
+            self.loop.append(self.loop)  # a list that holds itself is walked once
+
+    model = Chain(None)
+    for _ in range(5000):  # deeper than Python's recursion limit
+        model = Chain(model)
+    names = [name for name, _ in model.named_parameters()]
+    assert len(names) == 5001 and names[:2] == ["p", "inner.p"]
 
 
 def test_zero_grad() -> None:
