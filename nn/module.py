@@ -9,7 +9,9 @@ every parameter's ``grad``; no derivative is written by hand here.
 * ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values.
 * ``MLP(nin, nouts)``: layers in a row; returns a Value for one output, else a list.
 
-Models save to a plain JSON document (``save`` / ``load``), never a pickle.
+A model of more than ``MAX_PARAMETERS`` (10 million) parameters is refused, with a ValueError saying
+how much memory it would take, before anything is allocated. Models save to a plain JSON document
+(``save`` / ``load``), never a pickle.
 
 Examples:
     >>> model = MLP(2, [4, 1], seed=0)
@@ -26,6 +28,7 @@ Examples:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import numbers
@@ -40,13 +43,24 @@ from numpy.typing import ArrayLike, NDArray
 import autograd
 from autograd import Row, Value
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "load"]
+__all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "load"]
 
 Seed: TypeAlias = int | np.random.Generator | None
 Inputs: TypeAlias = Sequence[Value | float] | NDArray[Any]
 
 FORMAT = "glassgrad.module"
 VERSION = 1
+
+MAX_PARAMETERS = 10_000_000
+"""The most parameters a ``Neuron``, ``Layer`` or ``MLP`` may have, and so that ``load`` will build.
+
+A bigger model is refused with a ValueError before anything is allocated, instead of a long wait and a
+MemoryError. Each parameter is a ``Value`` object of about 170 bytes (measured: the Value's 88, its float,
+its label and its slot in a list), so 10 million take 1.7 GB before a graph is built, and building them
+takes seconds; a scalar engine is no place for bigger ones. Raise it if you have the memory:
+``nn.module.MAX_PARAMETERS = 10**8``.
+"""
+_BYTES_PER_PARAMETER = 170  # measured with tracemalloc: Layer(1000, 100) and Neuron(100000) take 174
 
 # Activations by name; None means no function at all (a linear output, as in micrograd's last layer).
 _ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -307,6 +321,10 @@ class Neuron(Module):
             and add as its own node (``w0*x0 + w1*x1 + ... + b``): the same value, a bigger graph to look at.
         fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
 
+    Raises:
+        TypeError: an argument of the wrong kind.
+        ValueError: a size below 1, an unknown name, or more than ``MAX_PARAMETERS`` parameters.
+
     Examples:
         >>> n = Neuron(2, activation="tanh", seed=0)
         >>> n.w[0].label, n.b.label, n.b.data
@@ -325,7 +343,7 @@ class Neuron(Module):
         fused: bool = True,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_size("Neuron", "nin", nin)
+        self.nin = self._widths(nin)[0]
         self.activation = _check_activation("Neuron", activation)
         self.fused = _check_flag("Neuron", "fused", fused)
         init = _check_init("Neuron", init)
@@ -333,6 +351,11 @@ class Neuron(Module):
         weights = _draw(_make_rng(seed), init, self.nin, fan_out)  # drawn only once all is checked
         self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(0.0, label="b")
+
+    @staticmethod
+    def _widths(nin: object, **_: object) -> list[int]:
+        """The widths ``[nin, 1]`` of these arguments, checked (other arguments, as in a config, ignored)."""
+        return _check_widths("Neuron", [_check_size("Neuron", "nin", nin), 1])
 
     def forward(self, x: Inputs) -> Value:
         """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
@@ -357,7 +380,7 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that read the same ``nin`` inputs; the forward pass returns a list of ``nout`` Values.
 
-    Args are those of ``Neuron``; one generator draws the weights neuron by neuron.
+    Args and errors are those of ``Neuron``; one generator draws the weights neuron by neuron.
 
     Examples:
         >>> layer = Layer(3, 2, activation="tanh", seed=0)
@@ -377,8 +400,7 @@ class Layer(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        self.nin = _check_size("Layer", "nin", nin)
-        self.nout = _check_size("Layer", "nout", nout)
+        self.nin, self.nout = self._widths(nin, nout)
         self.activation = _check_activation("Layer", activation)
         init = _check_init("Layer", init)
         self.fused = _check_flag("Layer", "fused", fused)
@@ -389,6 +411,11 @@ class Layer(Module):
         ]
         for i, neuron in enumerate(self.neurons):
             neuron._name = f"Neuron {i}"
+
+    @staticmethod
+    def _widths(nin: object, nout: object, **_: object) -> list[int]:
+        """The widths ``[nin, nout]`` of these arguments, checked (other arguments ignored)."""
+        return _check_widths("Layer", [_check_size("Layer", "nin", nin), _check_size("Layer", "nout", nout)])
 
     def forward(self, x: Inputs) -> list[Value]:
         """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once)."""
@@ -414,6 +441,9 @@ class MLP(Module):
         seed: as in ``Neuron``; one generator draws every weight, layer by layer.
         fused: as in ``Neuron``.
 
+    Raises:
+        TypeError, ValueError: as in ``Neuron``; the limit ``MAX_PARAMETERS`` is on the whole network.
+
     The forward pass takes one example (a list, tuple or 1-D array of ``nin`` numbers or Values) and
     returns a Value when the last layer has one output, else a list. Use ``predict`` for a batch.
 
@@ -436,12 +466,7 @@ class MLP(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        self.nin = _check_size("MLP", "nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
-            raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
-        self.nouts = [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
-        if not self.nouts:
-            raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
+        self.nin, *self.nouts = self._widths(nin, nouts)
         _check_activation("MLP", activation)
         _check_activation("MLP", out_activation)
         self.activation = activation
@@ -464,6 +489,16 @@ class MLP(Module):
         ]
         for i, layer in enumerate(self.layers):
             layer._name = f"Layer {i}"
+
+    @staticmethod
+    def _widths(nin: object, nouts: object, **_: object) -> list[int]:
+        """The widths ``[nin, *nouts]`` of these arguments, checked (other arguments ignored)."""
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
+        widths = [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        if not widths:
+            raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
+        return _check_widths("MLP", [_check_size("MLP", "nin", nin), *widths])
 
     def forward(self, x: Inputs) -> Value | list[Value]:
         """The network's output for one example of ``nin`` inputs."""
@@ -542,6 +577,30 @@ def _check_size(who: str, name: str, value: object) -> int:
     if value < 1:
         raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
     return int(value)
+
+
+def _check_widths(who: str, widths: list[int]) -> list[int]:
+    """Layer widths ``[nin, n1, n2, ...]`` if their parameters, ``n1*(nin+1) + n2*(n1+1) + ...`` counted
+    exactly, are at most ``MAX_PARAMETERS``; else a ValueError, before anything is allocated."""
+    count = _count(widths)
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{who}: {count:,} parameters asked for, which would take about "
+            f"{_bytes(count * _BYTES_PER_PARAMETER)} (each is a Value of about {_BYTES_PER_PARAMETER} "
+            f"bytes); the limit is MAX_PARAMETERS = {MAX_PARAMETERS:,} (nn.module.MAX_PARAMETERS raises it)"
+        )
+    return widths
+
+
+def _count(widths: Sequence[int]) -> int:
+    """The parameters of layers of these widths ``[nin, n1, n2, ...]``: a weight per input and a bias."""
+    return sum(n * (m + 1) for m, n in itertools.pairwise(widths))
+
+
+def _bytes(n: int) -> str:
+    """A number of bytes for people: ``170 bytes``, ``1.7 GB``."""
+    power = min((len(str(n)) - 1) // 3, 4)
+    return f"{n / 1000**power:,.1f} {'KMGT'[power - 1]}B" if power else f"{n} bytes"
 
 
 def _check_activation(who: str, name: object) -> str:
