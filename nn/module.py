@@ -28,6 +28,7 @@ Examples:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import itertools
 import json
 import math
@@ -524,15 +525,22 @@ class MLP(Module):
         )
 
 
-_REGISTRY: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+_REGISTRY: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+_KEYS = ("format", "version", "class", "config", "parameters")  # a model file's, in the order save writes
 
 
 def load(path: str | os.PathLike[str]) -> Module:
     """Rebuild a model saved by ``Module.save``: its class, its architecture and its parameters.
 
+    The file is checked before anything is built: its keys, version and class, the config's arguments
+    and sizes, and that these sizes make exactly as many parameters as the file holds, at most
+    ``MAX_PARAMETERS``. So a small file cannot ask for a huge model. The parameters' names and values
+    are then checked as ``load_state_dict`` checks them.
+
     Raises:
-        ValueError: the file is not JSON, not a glassgrad model, of another version, or its class,
-            config or parameters do not fit together.
+        ValueError: the file is not JSON (or is nested too deeply to parse), not a glassgrad model, of
+            another version, has a key of no model file, or its class, config and parameters do not fit
+            together.
 
     Examples:
         >>> import os, tempfile
@@ -547,9 +555,15 @@ def load(path: str | os.PathLike[str]) -> Module:
             document = json.load(f)
     except ValueError as e:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ValueError(f"not a glassgrad model file: {where}: {e}") from None
+    except RecursionError:  # Python's parser gives up on JSON nested about a thousand levels deep
+        raise ValueError(f"not a glassgrad model file: {where}: JSON nested too deeply to read") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
         raise ValueError(f"not a glassgrad model file: {where}: format is {found!r}, expected {FORMAT!r}")
+    unknown = [key for key in document if key not in _KEYS]
+    if unknown:
+        keys = "key" if len(unknown) == 1 else "keys"
+        raise ValueError(f"{where}: unknown {keys} {_some(unknown)}; a model file has {', '.join(_KEYS)}")
     if document.get("version") != VERSION or isinstance(document.get("version"), bool):
         raise ValueError(
             f"{where}: version {document.get('version')!r} is not supported (expected {VERSION})"
@@ -561,8 +575,13 @@ def load(path: str | os.PathLike[str]) -> Module:
         raise ValueError(f"{where}: config must be an object, got {type(config).__name__}")
     if not isinstance(parameters, dict):
         raise ValueError(f"{where}: parameters must be an object, got {type(parameters).__name__}")
-    try:
-        model = _REGISTRY[name](**config)
+    cls = _REGISTRY[name]
+    try:  # the arguments, their sizes and the parameter count they make, before building anything
+        inspect.signature(cls).bind(**config)  # a missing or unknown argument
+        count = _count(cls._widths(**config))  # sizes, within MAX_PARAMETERS
+        if count != len(parameters):
+            raise ValueError(f"its config asks for {count:,} parameters, the file has {len(parameters):,}")
+        model = cls(**config)
         model.load_state_dict(parameters)
     except (TypeError, ValueError) as e:
         raise ValueError(f"{where}: does not describe a valid {name}: {e}") from None

@@ -592,9 +592,13 @@ def saved_document(tmp_path: Path) -> dict[str, Any]:
         (lambda d: d.update(config=[2, 3]), "config"),
         (lambda d: d["config"].update(nin=0), "nin must be a positive int"),
         (lambda d: d["config"].update(depth=3), "depth"),
-        (lambda d: d["config"].update(nouts=[4, 1]), "missing"),  # wrong architecture
-        (lambda d: d["parameters"].pop("layers.1.neurons.0.b"), "missing 'layers.1.neurons.0.b'"),
-        (lambda d: d["parameters"].update(extra=1.0), "unexpected 'extra'"),
+        (lambda d: d["config"].update(nouts=[4, 1]), "config asks for 17 parameters, the file has 13"),
+        (lambda d: d["parameters"].pop("layers.1.neurons.0.b"), "asks for 13 parameters, the file has 12"),
+        (lambda d: d["parameters"].update(extra=1.0), "asks for 13 parameters, the file has 14"),
+        (
+            lambda d: d["parameters"].update(extra=d["parameters"].pop("layers.1.neurons.0.b")),
+            "missing 'layers.1.neurons.0.b'; unexpected 'extra'",
+        ),
         (lambda d: d["parameters"].update({"layers.0.neurons.0.b": "1"}), "real number"),
         (lambda d: d.update(parameters=[1.0, 2.0]), "parameters"),
     ],

@@ -3,13 +3,16 @@ files that ``save`` writes (their modes, their temporary files)."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import nn.module
-from nn.module import MLP, Layer, Neuron
+from nn.module import MLP, Layer, Neuron, load
 
 
 # ---------------------------------------------------------------- sizes
@@ -53,3 +56,82 @@ def test_the_limit_is_counted_exactly_and_can_be_raised(monkeypatch: pytest.Monk
             make()
     monkeypatch.setattr(nn.module, "MAX_PARAMETERS", 64)  # read at each call
     assert Neuron(63).num_parameters() == 64
+
+
+# ---------------------------------------------------------------- load: a file is not to be trusted
+def model_file(tmp_path: Path, name: str, config: dict[str, Any], parameters: dict[str, float]) -> Path:
+    document = {"format": "glassgrad.module", "version": 1, "class": name, "config": config}
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({**document, "parameters": parameters}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "config", "parameters", "message"),
+    [
+        # 127 bytes that took 14 s and ended in a bare MemoryError
+        ("MLP", {"nin": 1, "nouts": [100000, 100000]}, {}, "MLP: 10,000,300,000 parameters asked for"),
+        # 4.7 s and 498 MB to find that the file holds one parameter
+        (
+            "Neuron",
+            {"nin": 1000000},
+            {"w.0": 1.0},
+            "its config asks for 1,000,001 parameters, the file has 1",
+        ),
+        ("Layer", {"nin": 2, "nout": 3}, {f"p{i}": 0.0 for i in range(10)}, "asks for 9 .* has 10$"),
+        ("MLP", {"nin": "2", "nouts": [1]}, {}, r"nin must be a positive int, got '2' \(str\)"),
+        ("MLP", {"nin": 2}, {}, "missing a required argument: 'nouts'"),
+    ],
+    ids=["too big", "more than the file holds", "fewer than the file holds", "a str size", "no nouts"],
+)
+def test_load_checks_the_sizes_against_the_file_before_building_anything(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    config: dict[str, Any],
+    parameters: dict[str, float],
+    message: str,
+) -> None:
+    def build(*args: Any) -> Any:
+        raise AssertionError("load began to build the model")
+
+    monkeypatch.setattr(nn.module, "_draw", build)  # every neuron draws its weights first
+    path = model_file(tmp_path, name, config, parameters)
+    start = time.perf_counter()
+    with pytest.raises(
+        ValueError, match=f"^{re.escape(str(path))}: does not describe a valid {name}: .*{message}"
+    ):
+        load(path)
+    assert time.perf_counter() - start < 0.1
+
+
+def test_the_127_byte_file_of_the_bug_report(tmp_path: Path) -> None:
+    path = model_file(tmp_path, "MLP", {"nin": 1, "nouts": [100000, 100000]}, {})
+    assert path.stat().st_size == 127
+    with pytest.raises(ValueError, match="MAX_PARAMETERS"):
+        load(path)
+
+
+def test_a_file_within_the_limit_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nn.module, "MAX_PARAMETERS", 3)
+    Neuron(2, seed=0).save(tmp_path / "n.json")
+    assert load(tmp_path / "n.json").num_parameters() == 3
+    monkeypatch.setattr(nn.module, "MAX_PARAMETERS", 2)
+    with pytest.raises(ValueError, match="3 parameters asked for"):
+        load(tmp_path / "n.json")
+
+
+def test_deeply_nested_json_is_a_value_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)  # a RecursionError in Python's JSON parser
+    with pytest.raises(ValueError, match=f"^not a glassgrad model file: {re.escape(str(path))}: .*nested"):
+        load(path)
+
+
+def test_an_unknown_top_level_key_is_refused(tmp_path: Path) -> None:
+    Neuron(2, seed=0).save(tmp_path / "n.json")
+    document = json.loads((tmp_path / "n.json").read_text())
+    (tmp_path / "n.json").write_text(json.dumps({**document, "optimizer": {}}))
+    expected = "unknown key 'optimizer'; a model file has format, version, class, config, parameters"
+    with pytest.raises(ValueError, match=f"^{re.escape(str(tmp_path / 'n.json'))}: {expected}$"):
+        load(tmp_path / "n.json")
