@@ -34,7 +34,8 @@ import json
 import math
 import numbers
 import os
-import tempfile
+import re
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -269,7 +270,13 @@ class Module:
         The document is ``{"format": "glassgrad.module", "version": 1, "class": ..., "config": {...},
         "parameters": {name: float}}``. Floats round-trip exactly (nan and inf are written as JSON's
         ``NaN`` and ``Infinity``). The write is atomic: a temporary file in the same folder replaces
-        ``path`` only once complete, so a crash leaves any old file whole.
+        ``path`` only once complete, so a crash leaves any old file whole. A file saved over keeps its
+        mode; a new one gets the mode the umask gives (``0o644`` for the usual ``0o022``).
+
+        The temporary file is ``.{name}.{pid}.{random}.tmp`` beside ``path`` (``name`` is the file's
+        name, ``pid`` the saving process's). A save that is killed leaves it behind; the next save of
+        the same ``path`` removes those whose process has ended (on POSIX systems, where
+        ``os.kill(pid, 0)`` tells).
 
         Examples:
             >>> import os, tempfile
@@ -294,13 +301,17 @@ class Module:
         }
         target = os.path.abspath(os.fspath(path))
         folder, name = os.path.split(target)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        _remove_stale_temporaries(folder, name)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        # Made as open() makes a new file, so the umask applies; O_EXCL: never another's file.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
+            with contextlib.suppress(FileNotFoundError):  # a file saved over keeps its mode, set before a
+                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # byte is written: 0600 stays private
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(document, f, indent=2)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # temporary files are private (0600); a model file is not
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -721,6 +732,32 @@ def _numbers(out: object) -> float | list[float]:
     raise TypeError(
         f"predict needs forward() to return a Value or a list of Values, got {type(out).__name__}"
     )
+
+
+def _remove_stale_temporaries(folder: str, name: str) -> None:
+    """Delete the temporary files ``.{name}.{pid}.{random}.tmp`` in ``folder`` whose saving process has
+    ended: saves of ``name`` killed mid-write. Best effort: what cannot be listed or deleted stays."""
+    if os.name != "posix":  # os.kill(pid, 0) asks only on POSIX; on Windows it would end the process
+        return
+    temporary = re.compile(rf"\.{re.escape(name)}\.([0-9]+)\.[0-9a-f]{{8}}\.tmp")
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = temporary.fullmatch(entry.name)
+            if match and not _running(int(match[1])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists. Signal 0 sends nothing, it only asks; a process of another user
+    exists too (PermissionError): only ProcessLookupError says that it has ended."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True
+    return True
 
 
 def _some(names: list[str]) -> str:

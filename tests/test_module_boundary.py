@@ -4,7 +4,11 @@ files that ``save`` writes (their modes, their temporary files)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -135,3 +139,104 @@ def test_an_unknown_top_level_key_is_refused(tmp_path: Path) -> None:
     expected = "unknown key 'optimizer'; a model file has format, version, class, config, parameters"
     with pytest.raises(ValueError, match=f"^{re.escape(str(tmp_path / 'n.json'))}: {expected}$"):
         load(tmp_path / "n.json")
+
+
+# ---------------------------------------------------------------- save: modes and temporary files
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077, 0o002], ids=oct)
+def test_a_new_file_is_made_as_the_umask_says(tmp_path: Path, mask: int) -> None:
+    before = os.umask(mask)
+    try:
+        Neuron(2, seed=0).save(tmp_path / "m.json")
+    finally:
+        os.umask(before)
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664, 0o444], ids=oct)
+def test_saving_over_a_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "m.json"
+    Neuron(2, seed=0).save(path)
+    path.chmod(mode)
+    Neuron(2, seed=1).save(path)
+    assert path.stat().st_mode & 0o777 == mode
+    assert load(path).state_dict() == Neuron(2, seed=1).state_dict()
+
+
+def test_the_temporary_file_is_named_after_its_target_and_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = []
+    replace = os.replace
+
+    def spy(src: Any, dst: Any) -> None:
+        written.append(os.path.basename(src))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    Neuron(2, seed=0).save(tmp_path / "m.json")
+    assert re.fullmatch(rf"\.m\.json\.{os.getpid()}\.[0-9a-f]{{8}}\.tmp", written[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    return int(child.stdout)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="whether a writer lives is asked with os.kill(pid, 0)")
+def test_a_save_removes_the_temporary_files_that_dead_writers_of_its_target_left(tmp_path: Path) -> None:
+    dead = dead_pid()
+    stale = [f".m.json.{dead}.0123abcd.tmp", f".m.json.{dead}.ffffffff.tmp"]
+    kept = [
+        f".m.json.{os.getpid()}.0123abcd.tmp",  # a writer that is alive: this process
+        ".m.json.1.0123abcd.tmp",  # and init
+        f".other.json.{dead}.0123abcd.tmp",  # another target's
+        f".m.json.{dead}.0123abcd.tmp.bak",  # not a temporary file of save's
+        f"m.json.{dead}.0123abcd.tmp",
+        "notes.txt",
+    ]
+    for name in stale + kept:
+        (tmp_path / name).write_text("{")
+    Neuron(2, seed=0).save(tmp_path / "m.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, "m.json"])
+
+
+CHILD = """
+import json, os, sys
+from nn import Neuron
+
+def half_then_wait(obj, fp, **kwargs):  # killed in the middle of writing
+    fp.write(json.dumps(obj)[:40])
+    fp.flush()
+    print("writing", flush=True)
+    sys.stdin.read()
+
+json.dump = half_then_wait
+Neuron(2, seed=1).save(sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_save_killed_mid_write_leaves_the_old_file_and_the_next_save_cleans_up(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    Neuron(2, seed=0).save(path)
+    old = path.read_bytes()
+    root = Path(nn.module.__file__).resolve().parents[1]
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == b"writing\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert path.read_bytes() == old
+    (left,) = [p.name for p in tmp_path.iterdir() if p.name != "m.json"]
+    assert left.startswith(f".m.json.{child.pid}.") and left.endswith(".tmp")
+    Neuron(2, seed=2).save(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+    assert load(path).state_dict() == Neuron(2, seed=2).state_dict()
