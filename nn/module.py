@@ -137,7 +137,7 @@ class Module:
             elif isinstance(obj, (list, tuple)):
                 stack.extend((f"{name}.{i}", obj[i]) for i in reversed(range(len(obj))))
             else:
-                continue
+                continue  # neither a parameter nor something that may hold one
             seen.add(id(obj))
         return found
 
@@ -505,12 +505,13 @@ class MLP(Module):
     @staticmethod
     def _widths(nin: object, nouts: object, **_: object) -> list[int]:
         """The widths ``[nin, *nouts]`` of these arguments, checked (other arguments ignored)."""
+        widths = [_check_size("MLP", "nin", nin)]
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
             raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
-        widths = [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
-        if not widths:
+        widths += [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        if len(widths) == 1:
             raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
-        return _check_widths("MLP", [_check_size("MLP", "nin", nin), *widths])
+        return _check_widths("MLP", widths)
 
     def forward(self, x: Inputs) -> Value | list[Value]:
         """The network's output for one example of ``nin`` inputs."""
@@ -614,10 +615,11 @@ def _check_widths(who: str, widths: list[int]) -> list[int]:
     exactly, are at most ``MAX_PARAMETERS``; else a ValueError, before anything is allocated."""
     count = _count(widths)
     if count > MAX_PARAMETERS:
+        memory = _bytes(count * _BYTES_PER_PARAMETER)
         raise ValueError(
-            f"{who}: {count:,} parameters asked for, which would take about "
-            f"{_bytes(count * _BYTES_PER_PARAMETER)} (each is a Value of about {_BYTES_PER_PARAMETER} "
-            f"bytes); the limit is MAX_PARAMETERS = {MAX_PARAMETERS:,} (nn.module.MAX_PARAMETERS raises it)"
+            f"{who}: {count:,} parameters asked for, which would take about {memory} (each is a Value "
+            f"of about {_BYTES_PER_PARAMETER} bytes); the limit is MAX_PARAMETERS = {MAX_PARAMETERS:,} "
+            "(set nn.module.MAX_PARAMETERS to raise it)"
         )
     return widths
 
