@@ -80,6 +80,7 @@ def test_named_parameters_walks_any_module_in_definition_order() -> None:
 def test_walking_the_parameters_leaves_no_cyclic_garbage(walk: str) -> None:
     """Reference counting alone frees what a walk builds (a self-referencing closure needed the GC)."""
     model = MLP(2, [16, 16, 1], seed=0)
+    enabled = gc.isenabled()
     gc.collect()
     gc.disable()
     try:
@@ -87,7 +88,8 @@ def test_walking_the_parameters_leaves_no_cyclic_garbage(walk: str) -> None:
             getattr(model, walk)()
         assert gc.collect() == 0
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
 def test_named_parameters_walks_deep_and_cyclic_attributes_without_recursion() -> None:

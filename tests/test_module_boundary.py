@@ -41,7 +41,7 @@ def test_a_model_over_the_limit_is_refused_before_anything_is_allocated(
     start = time.perf_counter()
     with pytest.raises(ValueError, match=f"{count} parameters asked for") as error:
         make()
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 1.0  # microseconds, in fact
     message = str(error.value)
     assert f"about {memory}" in message and "a Value of about 170 bytes" in message
     assert "MAX_PARAMETERS = 10,000,000" in message
@@ -106,7 +106,7 @@ def test_load_checks_the_sizes_against_the_file_before_building_anything(
         ValueError, match=f"^{re.escape(str(path))}: does not describe a valid {name}: .*{message}"
     ):
         load(path)
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 1.0  # microseconds, in fact
 
 
 def test_the_127_byte_file_of_the_bug_report(tmp_path: Path) -> None:
