@@ -9,7 +9,9 @@ every parameter's ``grad``; no derivative is written by hand here.
 * ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values.
 * ``MLP(nin, nouts)``: layers in a row; returns a Value for one output, else a list.
 
-Models save to a plain JSON document (``save`` / ``load``), never a pickle.
+A model of more than ``MAX_PARAMETERS`` (10 million) parameters is refused, with a ValueError saying
+how much memory it would take, before anything is allocated. Models save to a plain JSON document
+(``save`` / ``load``), never a pickle.
 
 Examples:
     >>> model = MLP(2, [4, 1], seed=0)
@@ -26,11 +28,14 @@ Examples:
 from __future__ import annotations
 
 import contextlib
+import inspect
+import itertools
 import json
 import math
 import numbers
 import os
-import tempfile
+import re
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -40,13 +45,24 @@ from numpy.typing import ArrayLike, NDArray
 import autograd
 from autograd import Row, Value
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "load"]
+__all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "load"]
 
 Seed: TypeAlias = int | np.random.Generator | None
 Inputs: TypeAlias = Sequence[Value | float] | NDArray[Any]
 
 FORMAT = "glassgrad.module"
 VERSION = 1
+
+MAX_PARAMETERS = 10_000_000
+"""The most parameters a ``Neuron``, ``Layer`` or ``MLP`` may have, and so that ``load`` will build.
+
+A bigger model is refused with a ValueError before anything is allocated, instead of a long wait and a
+MemoryError. Each parameter is a ``Value`` object of about 170 bytes (measured: the Value's 88, its float,
+its label and its slot in a list), so 10 million take 1.7 GB before a graph is built, and building them
+takes seconds; a scalar engine is no place for bigger ones. Raise it if you have the memory:
+``nn.module.MAX_PARAMETERS = 10**8``.
+"""
+_BYTES_PER_PARAMETER = 170  # measured with tracemalloc: Layer(1000, 100) and Neuron(100000) take 174
 
 # Activations by name; None means no function at all (a linear output, as in micrograd's last layer).
 _ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -104,25 +120,25 @@ class Module:
             >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
             ['w.0', 'w.1', 'b']
         """
+        # Depth first with a stack of (name, object) still to visit, children pushed in reverse so that they
+        # come off in order. No recursion and no closure: what a walk builds is freed when it returns.
         found: list[tuple[str, Value]] = []
-        seen: set[int] = set()
-
-        def visit(name: str, obj: object) -> None:
+        seen: set[int] = set()  # Values, Modules and lists visited: each once, even in a cycle
+        stack: list[tuple[str, object]] = [("", self)]
+        while stack:
+            name, obj = stack.pop()
             if id(obj) in seen:
-                return
+                continue
             if isinstance(obj, Value):
-                seen.add(id(obj))
                 found.append((name, obj))
             elif isinstance(obj, Module):
-                seen.add(id(obj))
-                for attr, value in vars(obj).items():
-                    if not attr.startswith("_"):
-                        visit(f"{name}.{attr}" if name else attr, value)
+                attrs = [(attr, value) for attr, value in vars(obj).items() if not attr.startswith("_")]
+                stack.extend((f"{name}.{attr}" if name else attr, value) for attr, value in reversed(attrs))
             elif isinstance(obj, (list, tuple)):
-                for i, item in enumerate(obj):
-                    visit(f"{name}.{i}", item)
-
-        visit("", self)
+                stack.extend((f"{name}.{i}", obj[i]) for i in reversed(range(len(obj))))
+            else:
+                continue  # neither a parameter nor something that may hold one
+            seen.add(id(obj))
         return found
 
     def parameters(self) -> list[Value]:
@@ -254,7 +270,13 @@ class Module:
         The document is ``{"format": "glassgrad.module", "version": 1, "class": ..., "config": {...},
         "parameters": {name: float}}``. Floats round-trip exactly (nan and inf are written as JSON's
         ``NaN`` and ``Infinity``). The write is atomic: a temporary file in the same folder replaces
-        ``path`` only once complete, so a crash leaves any old file whole.
+        ``path`` only once complete, so a crash leaves any old file whole. A file saved over keeps its
+        mode; a new one gets the mode the umask gives (``0o644`` for the usual ``0o022``).
+
+        The temporary file is ``.{name}.{pid}.{random}.tmp`` beside ``path`` (``name`` is the file's
+        name, ``pid`` the saving process's). A save that is killed leaves it behind; the next save of
+        the same ``path`` removes those whose process has ended (on POSIX systems, where
+        ``os.kill(pid, 0)`` tells).
 
         Examples:
             >>> import os, tempfile
@@ -279,13 +301,17 @@ class Module:
         }
         target = os.path.abspath(os.fspath(path))
         folder, name = os.path.split(target)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        _remove_stale_temporaries(folder, name)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        # Made as open() makes a new file, so the umask applies; O_EXCL: never another's file.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
+            with contextlib.suppress(FileNotFoundError):  # a file saved over keeps its mode, set before a
+                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # byte is written: 0600 stays private
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(document, f, indent=2)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # temporary files are private (0600); a model file is not
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -307,6 +333,10 @@ class Neuron(Module):
             and add as its own node (``w0*x0 + w1*x1 + ... + b``): the same value, a bigger graph to look at.
         fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
 
+    Raises:
+        TypeError: an argument of the wrong kind.
+        ValueError: a size below 1, an unknown name, or more than ``MAX_PARAMETERS`` parameters.
+
     Examples:
         >>> n = Neuron(2, activation="tanh", seed=0)
         >>> n.w[0].label, n.b.label, n.b.data
@@ -325,7 +355,7 @@ class Neuron(Module):
         fused: bool = True,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_size("Neuron", "nin", nin)
+        self.nin = self._widths(nin)[0]
         self.activation = _check_activation("Neuron", activation)
         self.fused = _check_flag("Neuron", "fused", fused)
         init = _check_init("Neuron", init)
@@ -334,10 +364,14 @@ class Neuron(Module):
         self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(0.0, label="b")
 
+    @staticmethod
+    def _widths(nin: object, **_: object) -> list[int]:
+        """The widths ``[nin, 1]`` of these arguments, checked (other arguments, as in a config, ignored)."""
+        return _check_widths("Neuron", [_check_size("Neuron", "nin", nin), 1])
+
     def forward(self, x: Inputs) -> Value:
-        """``activation(w . x + b)`` for ``nin`` inputs (Values or numbers)."""
-        if len(x) != self.nin:
-            raise ValueError(f"Neuron expects {self.nin} inputs, got {len(x)}")
+        """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
+        x = _as_inputs(x, self.nin, "Neuron")  # a Row from a Layer passes straight through
         if self.fused:
             out = autograd.dot(self.w, x, self.b)
         else:
@@ -358,7 +392,7 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that read the same ``nin`` inputs; the forward pass returns a list of ``nout`` Values.
 
-    Args are those of ``Neuron``; one generator draws the weights neuron by neuron.
+    Args and errors are those of ``Neuron``; one generator draws the weights neuron by neuron.
 
     Examples:
         >>> layer = Layer(3, 2, activation="tanh", seed=0)
@@ -378,8 +412,7 @@ class Layer(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        self.nin = _check_size("Layer", "nin", nin)
-        self.nout = _check_size("Layer", "nout", nout)
+        self.nin, self.nout = self._widths(nin, nout)
         self.activation = _check_activation("Layer", activation)
         init = _check_init("Layer", init)
         self.fused = _check_flag("Layer", "fused", fused)
@@ -390,6 +423,11 @@ class Layer(Module):
         ]
         for i, neuron in enumerate(self.neurons):
             neuron._name = f"Neuron {i}"
+
+    @staticmethod
+    def _widths(nin: object, nout: object, **_: object) -> list[int]:
+        """The widths ``[nin, nout]`` of these arguments, checked (other arguments ignored)."""
+        return _check_widths("Layer", [_check_size("Layer", "nin", nin), _check_size("Layer", "nout", nout)])
 
     def forward(self, x: Inputs) -> list[Value]:
         """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once)."""
@@ -415,6 +453,9 @@ class MLP(Module):
         seed: as in ``Neuron``; one generator draws every weight, layer by layer.
         fused: as in ``Neuron``.
 
+    Raises:
+        TypeError, ValueError: as in ``Neuron``; the limit ``MAX_PARAMETERS`` is on the whole network.
+
     The forward pass takes one example (a list, tuple or 1-D array of ``nin`` numbers or Values) and
     returns a Value when the last layer has one output, else a list. Use ``predict`` for a batch.
 
@@ -437,12 +478,7 @@ class MLP(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        self.nin = _check_size("MLP", "nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
-            raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
-        self.nouts = [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
-        if not self.nouts:
-            raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
+        self.nin, *self.nouts = self._widths(nin, nouts)
         _check_activation("MLP", activation)
         _check_activation("MLP", out_activation)
         self.activation = activation
@@ -465,6 +501,17 @@ class MLP(Module):
         ]
         for i, layer in enumerate(self.layers):
             layer._name = f"Layer {i}"
+
+    @staticmethod
+    def _widths(nin: object, nouts: object, **_: object) -> list[int]:
+        """The widths ``[nin, *nouts]`` of these arguments, checked (other arguments ignored)."""
+        widths = [_check_size("MLP", "nin", nin)]
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
+        widths += [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        if len(widths) == 1:
+            raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
+        return _check_widths("MLP", widths)
 
     def forward(self, x: Inputs) -> Value | list[Value]:
         """The network's output for one example of ``nin`` inputs."""
@@ -490,15 +537,22 @@ class MLP(Module):
         )
 
 
-_REGISTRY: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+_REGISTRY: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+_KEYS = ("format", "version", "class", "config", "parameters")  # a model file's, in the order save writes
 
 
 def load(path: str | os.PathLike[str]) -> Module:
     """Rebuild a model saved by ``Module.save``: its class, its architecture and its parameters.
 
+    The file is checked before anything is built: its keys, version and class, the config's arguments
+    and sizes, and that these sizes make exactly as many parameters as the file holds, at most
+    ``MAX_PARAMETERS``. So a small file cannot ask for a huge model. The parameters' names and values
+    are then checked as ``load_state_dict`` checks them.
+
     Raises:
-        ValueError: the file is not JSON, not a glassgrad model, of another version, or its class,
-            config or parameters do not fit together.
+        ValueError: the file is not JSON (or is nested too deeply to parse), not a glassgrad model, of
+            another version, has a key of no model file, or its class, config and parameters do not fit
+            together.
 
     Examples:
         >>> import os, tempfile
@@ -513,9 +567,15 @@ def load(path: str | os.PathLike[str]) -> Module:
             document = json.load(f)
     except ValueError as e:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ValueError(f"not a glassgrad model file: {where}: {e}") from None
+    except RecursionError:  # Python's parser gives up on JSON nested about a thousand levels deep
+        raise ValueError(f"not a glassgrad model file: {where}: JSON nested too deeply to read") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
         raise ValueError(f"not a glassgrad model file: {where}: format is {found!r}, expected {FORMAT!r}")
+    unknown = [key for key in document if key not in _KEYS]
+    if unknown:
+        keys = "key" if len(unknown) == 1 else "keys"
+        raise ValueError(f"{where}: unknown {keys} {_some(unknown)}; a model file has {', '.join(_KEYS)}")
     if document.get("version") != VERSION or isinstance(document.get("version"), bool):
         raise ValueError(
             f"{where}: version {document.get('version')!r} is not supported (expected {VERSION})"
@@ -527,8 +587,13 @@ def load(path: str | os.PathLike[str]) -> Module:
         raise ValueError(f"{where}: config must be an object, got {type(config).__name__}")
     if not isinstance(parameters, dict):
         raise ValueError(f"{where}: parameters must be an object, got {type(parameters).__name__}")
-    try:
-        model = _REGISTRY[name](**config)
+    cls = _REGISTRY[name]
+    try:  # the arguments, their sizes and the parameter count they make, before building anything
+        inspect.signature(cls).bind(**config)  # a missing or unknown argument
+        count = _count(cls._widths(**config))  # sizes, within MAX_PARAMETERS
+        if count != len(parameters):
+            raise ValueError(f"its config asks for {count:,} parameters, the file has {len(parameters):,}")
+        model = cls(**config)
         model.load_state_dict(parameters)
     except (TypeError, ValueError) as e:
         raise ValueError(f"{where}: does not describe a valid {name}: {e}") from None
@@ -543,6 +608,31 @@ def _check_size(who: str, name: str, value: object) -> int:
     if value < 1:
         raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
     return int(value)
+
+
+def _check_widths(who: str, widths: list[int]) -> list[int]:
+    """Layer widths ``[nin, n1, n2, ...]`` if their parameters, ``n1*(nin+1) + n2*(n1+1) + ...`` counted
+    exactly, are at most ``MAX_PARAMETERS``; else a ValueError, before anything is allocated."""
+    count = _count(widths)
+    if count > MAX_PARAMETERS:
+        memory = _bytes(count * _BYTES_PER_PARAMETER)
+        raise ValueError(
+            f"{who}: {count:,} parameters asked for, which would take about {memory} (each is a Value "
+            f"of about {_BYTES_PER_PARAMETER} bytes); the limit is MAX_PARAMETERS = {MAX_PARAMETERS:,} "
+            "(set nn.module.MAX_PARAMETERS to raise it)"
+        )
+    return widths
+
+
+def _count(widths: Sequence[int]) -> int:
+    """The parameters of layers of these widths ``[nin, n1, n2, ...]``: a weight per input and a bias."""
+    return sum(n * (m + 1) for m, n in itertools.pairwise(widths))
+
+
+def _bytes(n: int) -> str:
+    """A number of bytes for people: ``170 bytes``, ``1.7 GB``."""
+    power = min((len(str(n)) - 1) // 3, 4)
+    return f"{n / 1000**power:,.1f} {'KMGT'[power - 1]}B" if power else f"{n} bytes"
 
 
 def _check_activation(who: str, name: object) -> str:
@@ -601,7 +691,8 @@ def _as_inputs(x: object, nin: int, who: str) -> Row:
                 f"{who} expects one example of shape ({nin},), got an array of shape {x.shape}{hint}"
             )
     elif not isinstance(x, (list, tuple)):
-        raise TypeError(f"{who} expects a list, tuple or 1-D array of {nin} inputs, got {type(x).__name__}")
+        what = f"a list, tuple or 1-D array of {nin} numbers or Values"
+        raise TypeError(f"{who} expects {what}, got {type(x).__name__}")
     elif x and isinstance(x[0], (list, tuple, np.ndarray)):
         raise ValueError(f"{who} expects one example of {nin} inputs, got a nested sequence{batch_hint}")
     if len(x) != nin:
@@ -643,6 +734,32 @@ def _numbers(out: object) -> float | list[float]:
     raise TypeError(
         f"predict needs forward() to return a Value or a list of Values, got {type(out).__name__}"
     )
+
+
+def _remove_stale_temporaries(folder: str, name: str) -> None:
+    """Delete the temporary files ``.{name}.{pid}.{random}.tmp`` in ``folder`` whose saving process has
+    ended: saves of ``name`` killed mid-write. Best effort: what cannot be listed or deleted stays."""
+    if os.name != "posix":  # os.kill(pid, 0) asks only on POSIX; on Windows it would end the process
+        return
+    temporary = re.compile(rf"\.{re.escape(name)}\.([0-9]+)\.[0-9a-f]{{8}}\.tmp")
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = temporary.fullmatch(entry.name)
+            if match and not _running(int(match[1])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists. Signal 0 sends nothing, it only asks; a process of another user
+    exists too (PermissionError): only ProcessLookupError says that it has ended."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True
+    return True
 
 
 def _some(names: list[str]) -> str:
