@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import Value
+from nn import _check
 
 __all__ = ["SGD", "Adam", "LinearLR", "Optimizer"]
 
@@ -126,23 +127,50 @@ class Optimizer(abc.ABC):
         return state
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Restore what ``state_dict()`` saved (for an optimizer over the same number of parameters)."""
-        name = type(self).__name__
+        """Restore what ``state_dict()`` saved, into an optimizer over as many parameters.
+
+        Everything is checked before anything changes: ``state`` must be a mapping with exactly the keys
+        of ``state_dict()``, ``steps`` an int >= 0 and each buffer a list of one real number per parameter.
+
+        Raises:
+            TypeError: ``state`` is no mapping, or a value is of the wrong kind.
+            ValueError: the keys differ, ``steps`` is negative, or a buffer has the wrong length.
+
+        Examples:
+            >>> from autograd import Value
+            >>> opt = Adam([Value(1.0), Value(2.0)])
+            >>> opt.load_state_dict({"steps": 3, "m": [0.1, 0.2], "v": [0.01, 0.04]})
+            >>> opt.steps, opt.m.tolist()
+            (3, [0.1, 0.2])
+            >>> opt.load_state_dict(5)
+            Traceback (most recent call last):
+            TypeError: Adam.load_state_dict: state must be a mapping (from state_dict()), got 5 (int)
+        """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                _check.message(f"{where}: state", "a mapping (from state_dict())", state, kind=True)
+            )
         expected = {"steps", *self._buffers}
         if set(state) != expected:
-            raise ValueError(f"{name}.load_state_dict: expected keys {sorted(expected)}, got {sorted(state)}")
-        steps = state["steps"]
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-            raise ValueError(f"{name}.load_state_dict: steps must be an int >= 0, got {steps!r}")
-        buffers = {key: [float(x) for x in state[key]] for key in self._buffers}
+            raise ValueError(f"{where}: expected keys {sorted(expected)}, got {sorted(state, key=str)}")
+        steps = _check.integer(f"{where}: steps", state["steps"], at_least=0)
+        buffers = {key: self._buffer(f"{where}: {key}", state[key]) for key in self._buffers}
+        self.steps = steps  # everything checked: now change the optimizer
         for key, values in buffers.items():
-            if len(values) != len(self.params):
-                raise ValueError(
-                    f"{name}.load_state_dict: {key} has {len(values)} values for {len(self.params)} params"
-                )
-        self.steps = int(steps)
-        for key, values in buffers.items():
-            setattr(self, key, np.array(values, dtype=np.float64))
+            setattr(self, key, values)
+
+    def _buffer(self, who: str, values: object) -> NDArray[np.float64]:
+        """A saved per-parameter buffer, checked: a list (or tuple, or array) of a number per parameter."""
+        n = len(self.params)
+        if not isinstance(values, list | tuple | np.ndarray):
+            raise TypeError(_check.message(who, f"a list of {n} numbers", values, kind=True))
+        for i, x in enumerate(values):
+            if isinstance(x, bool) or not isinstance(x, numbers.Real):
+                raise TypeError(_check.message(f"{who}[{i}]", "a real number", x, kind=True))
+        if len(values) != n:
+            raise ValueError(f"{who} has {len(values)} values for {n} params")
+        return np.array(values, dtype=np.float64)
 
 
 class SGD(Optimizer):

@@ -281,6 +281,44 @@ def test_load_state_dict_checks_keys_and_lengths() -> None:
         opt.load_state_dict({"steps": 1, "m": [0.0] * 3, "v": [0.0] * 2})
 
 
+ADAM_STATE = {"steps": 2, "m": [0.1] * 3, "v": [0.2] * 3}
+
+
+def sgd(ps: list[Value]) -> SGD:
+    return SGD(ps, lr=0.1)
+
+
+@pytest.mark.parametrize(
+    ("make", "state", "error", "match"),
+    [
+        (Adam, 5, TypeError, r"^Adam.load_state_dict: state must be a mapping \(from state_dict\(\)\), "
+                             r"got 5 \(int\)$"),
+        (sgd, [("steps", 1)], TypeError, r"^SGD.load_state_dict: state must be a mapping .*\(list\)$"),
+        (sgd, None, TypeError, r"mapping .*got None \(NoneType\)$"),
+        (Adam, {**ADAM_STATE, "lr": 0.1}, ValueError, r"expected keys \['m', 'steps', 'v'\]"),
+        (Adam, {**ADAM_STATE, "steps": -1}, ValueError, "steps must be a non-negative integer, got -1$"),
+        (Adam, {**ADAM_STATE, "steps": 1.5}, TypeError, r"steps must be .*, got 1.5 \(float\)$"),
+        (Adam, {**ADAM_STATE, "v": 5}, TypeError, r"v must be a list of 3 numbers, got 5 \(int\)$"),
+        (Adam, {**ADAM_STATE, "v": "000"}, TypeError, r"v must be a list of 3 numbers, got '000' \(str\)$"),
+        (Adam, {**ADAM_STATE, "v": [0.0, "a"]}, TypeError, r"v\[1\] must be a real number, got 'a' \(str"),
+        (Adam, {**ADAM_STATE, "v": [0.0] * 4}, ValueError, "v has 4 values for 3 params$"),
+        (sgd, {"steps": 1, "momentum_buffer": [[0.0]] * 3}, TypeError, r"momentum_buffer\[0\] must be a"),
+    ],
+)  # fmt: skip
+def test_load_state_dict_refuses_bad_states_and_changes_nothing(
+    make: Callable[[list[Value]], Optimizer], state: Any, error: type[Exception], match: str
+) -> None:
+    params = [Value(x) for x in P0]
+    opt = make(params)
+    for p, g in zip(params, GRADS[0], strict=True):
+        p.grad = g
+    opt.step()
+    before = opt.state_dict()
+    with pytest.raises(error, match=match):
+        opt.load_state_dict(state)
+    assert opt.state_dict() == before
+
+
 # ---------------------------------------------------------------- checks at the boundary
 @pytest.mark.parametrize(
     ("make", "error", "match"),
