@@ -25,9 +25,8 @@ Examples:
 from __future__ import annotations
 
 import abc
-import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -37,20 +36,6 @@ from autograd import Value
 from nn import _check
 
 __all__ = ["SGD", "Adam", "LinearLR", "Optimizer"]
-
-
-def _hyper(owner: str, name: str, value: object, ok: Callable[[float], bool], expected: str) -> float:
-    """``value`` as a float if it is a finite real number (not a bool) with ``ok(value)``, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a number {expected}, got {type(value).__name__}")
-    x = float(value)
-    if not (math.isfinite(x) and ok(x)):
-        raise ValueError(f"{owner}: {name} must be a number {expected}, got {value!r}")
-    return x
-
-
-def _non_negative(x: float) -> bool:
-    return x >= 0.0
 
 
 def _gather(values: list[float]) -> NDArray[np.float64]:
@@ -108,7 +93,7 @@ class Optimizer(abc.ABC):
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _hyper(type(self).__name__, "lr", value, lambda x: x > 0.0, "> 0")
+        self._lr = _check.real(f"{type(self).__name__}: lr", value, above=0)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (``backward()`` adds to what is there)."""
@@ -201,8 +186,8 @@ class SGD(Optimizer):
         self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _hyper("SGD", "momentum", momentum, _non_negative, ">= 0")
-        self.weight_decay = _hyper("SGD", "weight_decay", weight_decay, _non_negative, ">= 0")
+        self.momentum = _check.real("SGD: momentum", momentum, at_least=0)
+        self.weight_decay = _check.real("SGD: weight_decay", weight_decay, at_least=0)
         self.momentum_buffer: NDArray[np.float64] = np.zeros(len(self.params))
 
     def step(self) -> None:
@@ -260,13 +245,10 @@ class Adam(Optimizer):
         pair = list(betas)
         if len(pair) != 2:
             raise ValueError(f"Adam: betas must be a pair of numbers, got {betas!r}")
-        b1, b2 = (
-            _hyper("Adam", f"betas[{i}]", b, lambda x: 0.0 <= x < 1.0, "in [0, 1)")
-            for i, b in enumerate(pair)
-        )
+        b1, b2 = (_check.real(f"Adam: betas[{i}]", b, at_least=0, below=1) for i, b in enumerate(pair))
         self.betas = (b1, b2)
-        self.eps = _hyper("Adam", "eps", eps, lambda x: x > 0.0, "> 0")
-        self.weight_decay = _hyper("Adam", "weight_decay", weight_decay, _non_negative, ">= 0")
+        self.eps = _check.real("Adam: eps", eps, above=0)
+        self.weight_decay = _check.real("Adam: weight_decay", weight_decay, at_least=0)
         self.m: NDArray[np.float64] = np.zeros(len(self.params))
         self.v: NDArray[np.float64] = np.zeros(len(self.params))
 
@@ -315,15 +297,9 @@ class LinearLR:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"LinearLR: optimizer must be an Optimizer, got {type(optimizer).__name__}")
         # factors in (0, 1] as in PyTorch, except that 0 is refused: lr must stay > 0
-        self.start_factor = _hyper(
-            "LinearLR", "start_factor", start_factor, lambda x: 0.0 < x <= 1.0, "in (0, 1]"
-        )
-        self.end_factor = _hyper("LinearLR", "end_factor", end_factor, lambda x: 0.0 < x <= 1.0, "in (0, 1]")
-        if isinstance(total_iters, bool) or not isinstance(total_iters, numbers.Integral):
-            raise TypeError(f"LinearLR: total_iters must be an int >= 1, got {type(total_iters).__name__}")
-        if total_iters < 1:
-            raise ValueError(f"LinearLR: total_iters must be an int >= 1, got {total_iters!r}")
-        self.total_iters: int = int(total_iters)
+        self.start_factor = _check.real("LinearLR: start_factor", start_factor, above=0, at_most=1)
+        self.end_factor = _check.real("LinearLR: end_factor", end_factor, above=0, at_most=1)
+        self.total_iters: int = _check.integer("LinearLR: total_iters", total_iters)
         self.optimizer: Optimizer = optimizer
         self.base_lr: float = optimizer.lr
         self.last_epoch: int = 0  # k, PyTorch's name for it

@@ -323,25 +323,29 @@ def test_load_state_dict_refuses_bad_states_and_changes_nothing(
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda ps: SGD(ps, lr=0.0), ValueError, "lr must be a number > 0, got 0.0"),
+        (lambda ps: SGD(ps, lr=0.0), ValueError, "lr must be a finite number > 0, got 0.0"),
         (lambda ps: SGD(ps, lr=-0.1), ValueError, "lr .* got -0.1"),
         (lambda ps: Adam(ps, lr=math.nan), ValueError, "lr .* got nan"),
-        (lambda ps: SGD(ps, lr="0.1"), TypeError, "lr .* got str"),  # type: ignore[arg-type]
+        (lambda ps: SGD(ps, lr="0.1"), TypeError, r"lr .* got '0.1' \(str\)"),  # type: ignore[arg-type]
         (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), ValueError, "momentum .* got -0.5"),
         (lambda ps: SGD(ps, lr=0.1, weight_decay=-1e-4), ValueError, "weight_decay .* got -0.0001"),
         (lambda ps: Adam(ps, weight_decay=-1.0), ValueError, "weight_decay .* got -1.0"),
         (
             lambda ps: Adam(ps, betas=(1.0, 0.999)),
             ValueError,
-            r"betas\[0\] must be a number in \[0, 1\), got 1.0",
+            r"betas\[0\] must be a finite number in \[0, 1\), got 1.0",
         ),
         (lambda ps: Adam(ps, betas=(0.9, -0.1)), ValueError, r"betas\[1\] .* got -0.1"),
         (lambda ps: Adam(ps, betas=(0.9,)), ValueError, "betas must be a pair"),  # type: ignore[arg-type]
         (lambda ps: Adam(ps, betas=0.9), TypeError, "betas must be a pair"),  # type: ignore[arg-type]
-        (lambda ps: Adam(ps, eps=0.0), ValueError, "eps must be a number > 0, got 0.0"),
+        (lambda ps: Adam(ps, eps=0.0), ValueError, "eps must be a finite number > 0, got 0.0"),
         (lambda ps: Adam(ps, eps=-1e-8), ValueError, "eps .* got -1e-08"),
         (lambda ps: LinearLR(SGD(ps, lr=1.0), total_iters=0), ValueError, "total_iters .* got 0"),
-        (lambda ps: LinearLR(SGD(ps, lr=1.0), total_iters=2.5), TypeError, "total_iters .* got float"),  # type: ignore[arg-type]
+        (
+            lambda ps: LinearLR(SGD(ps, lr=1.0), total_iters=2.5),
+            TypeError,
+            r"total_iters .* got 2.5 \(float\)",
+        ),  # type: ignore[arg-type]
         (lambda ps: LinearLR(SGD(ps, lr=1.0), start_factor=0.0), ValueError, "start_factor .* got 0.0"),
         (lambda ps: LinearLR(SGD(ps, lr=1.0), end_factor=1.5), ValueError, "end_factor .* got 1.5"),
         (lambda ps: LinearLR(ps), TypeError, "optimizer must be an Optimizer, got list"),
