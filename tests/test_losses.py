@@ -5,6 +5,7 @@ PyTorch as an oracle when it is installed."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -288,6 +289,19 @@ def test_wrong_kinds_raise_type_error_naming_the_type(call: Callable[[], object]
 def test_binary_targets_outside_0_1(loss: Callable[..., Value], bad: float) -> None:
     with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
         loss(values([0.5, 0.5]), [1.0, bad])
+
+
+@pytest.mark.parametrize(
+    ("probs", "shown"),
+    [([1.5], "1.5 at index 0"), ([0.5, -0.1], "-0.1 at index 1"), ([0.2, math.nan], "nan at index 1"),
+     (np.array([0.5, 0.0, 1.0, 1.2]), "1.2 at index 3")],
+)  # fmt: skip
+def test_bce_predictions_must_be_probabilities(probs: Sequence[float], shown: str) -> None:
+    """As PyTorch's BCELoss: an input outside [0, 1] is an error, not a negative loss."""
+    preds = Value(probs) if isinstance(probs, np.ndarray) else values(probs)  # batched, or one per sample
+    expected = f"binary_cross_entropy: predictions must lie in [0, 1], got {shown}"
+    with pytest.raises(ValueError, match=re.escape(expected) + ".*binary_cross_entropy_with_logits"):
+        binary_cross_entropy(preds, np.ones(len(probs)))
 
 
 @pytest.mark.parametrize("bad", [0, 2, 0.5, -2])
