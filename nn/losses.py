@@ -6,7 +6,8 @@ engine's chain rule gives every input's gradient. Each loss is a mean over the s
 
 Inputs are checked at the boundary: predictions are a ``Value`` or a sequence of Values (one per
 sample), targets a number or a sequence of numbers (a list, a tuple or a NumPy array). A number target
-is one sample: it pairs with one prediction and is not broadcast.
+is one sample: it pairs with one prediction and is not broadcast. Rows of Values (a model with several
+outputs) are a ValueError for every loss but ``cross_entropy``, which takes one logit per class.
 
 Examples:
     >>> from autograd import Value
@@ -96,6 +97,9 @@ def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list
                 f"{func}: a batch of {preds.batch_size} predictions but {_plural(len(t), 'target')}"
             )
         return [preds], [t]
+    rows = _rows(preds)
+    if rows:
+        raise ValueError(f"{func}: expected one prediction per sample, got {rows}")
     p = _values(func, preds, "predictions")
     ts = _numbers(func, targets)
     if len(p) != len(ts):
@@ -110,6 +114,23 @@ def _batch_targets(func: str, targets: object) -> NDArray[np.float64]:
     if isinstance(targets, np.ndarray) and targets.ndim == 1 and targets.dtype.kind in "biuf":
         return targets.astype(np.float64, copy=False)
     return np.asarray(_numbers(func, targets), dtype=np.float64)
+
+
+def _rows(preds: object) -> str:
+    """What a model with several outputs gives a loss of one number per sample, described (else "")."""
+    if not isinstance(preds, list | tuple) or not preds:
+        return ""
+    n, first = len(preds), preds[0]
+    if isinstance(first, list | tuple):  # one row of outputs per sample
+        k, what = len(first), f"{_plural(n, 'row')} of {_plural(len(first), 'Value')}"
+    elif isinstance(first, Value) and first.batch_size is not None:  # batched: one Value per output
+        k, what = (
+            n,
+            f"a list of {_plural(n, 'Value')} holding a batch of {first.batch_size}{' each' * (n > 1)}",
+        )
+    else:
+        return ""
+    return what + (f" (from a model with {k} outputs?)" if k > 1 else " (a list of one: give its Value)")
 
 
 def _check_unit(func: str, what: str, xs: list[Any], hint: str = "") -> None:

@@ -304,6 +304,26 @@ def test_bce_predictions_must_be_probabilities(probs: Sequence[float], shown: st
         binary_cross_entropy(preds, np.ones(len(probs)))
 
 
+@pytest.mark.parametrize(
+    ("preds", "shown"),
+    [([values([1.0, 2.0]), values([0.0, 1.0])], "2 rows of 2 Values (from a model with 2 outputs?)"),
+     ([values([1.0, 2.0, 3.0])], "1 row of 3 Values (from a model with 3 outputs?)"),
+     ([[Value(1.0)], [Value(2.0)]], "2 rows of 1 Value (a list of one: give its Value)"),
+     ([Value(np.zeros(2))], "a list of 1 Value holding a batch of 2 (a list of one: give its Value)"),
+     ([Value(np.zeros(2)), Value(np.ones(2))], "a list of 2 Values holding a batch of 2 each (from a")],
+)  # fmt: skip
+@pytest.mark.parametrize("loss", [mse_loss, binary_cross_entropy_with_logits, hinge_loss])
+def test_several_outputs_per_sample_are_a_shape_error(
+    loss: Callable[..., Value], preds: list[Any], shown: str
+) -> None:
+    """A model with several outputs gives rows (or, batched, one Value per output): these losses take one
+    number per sample. Batched, two outputs for two samples used to pair output k with sample k."""
+    with pytest.raises(
+        ValueError, match=re.escape(f"{loss.__name__}: expected one prediction per sample, got {shown}")
+    ):
+        loss(preds, np.ones(len(preds)))
+
+
 @pytest.mark.parametrize("bad", [0, 2, 0.5, -2])
 def test_hinge_labels_must_be_plus_or_minus_one(bad: float) -> None:
     with pytest.raises(ValueError, match="labels must be -1 or \\+1"):
