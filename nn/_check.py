@@ -23,11 +23,9 @@ import numbers
 import operator
 import reprlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
@@ -112,7 +110,7 @@ def flag(who: str, value: object) -> bool:
     return value
 
 
-def function(who: str, value: F | None) -> F | None:
+def function(who: str, value: object) -> Callable[..., Any] | None:
     """``value`` if it is callable or ``None``."""
     if value is not None and not callable(value):
         raise TypeError(message(who, "a function or None", value, kind=True))

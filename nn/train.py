@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Value
-from nn import losses
+from nn import _check, losses
 from nn.module import Module, outputs
 from nn.optim import SGD, LinearLR, Optimizer
 
@@ -97,6 +97,12 @@ def fit(
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent and return the per-epoch ``History``.
 
+    Every argument is checked before the first step, so a refused call (TypeError for a wrong kind,
+    ValueError for a wrong value or shape) leaves the model as it was; ``epochs=0`` checks and trains
+    nothing. Besides each argument on its own, one pass of the model over ``X`` (recording no graph)
+    checks what the steps will meet: every target, not only the first batch's,
+    and ``accuracy``.
+
     Args:
         model: an ``nn.Module`` taking one row of ``X``.
         X: inputs, shape ``(n, features)``.
@@ -105,10 +111,10 @@ def fit(
         loss: ``"mse"``, ``"bce"``, ``"bce_logits"``, ``"hinge"``, ``"cross_entropy"``, or a function
             ``(predictions, targets) -> Value``.
         optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``).
-        epochs: passes over the data.
-        batch_size: samples per step; ``None`` for the full batch.
+        epochs: passes over the data, an int >= 0.
+        batch_size: samples per step, an int >= 1; ``None`` for the full batch.
         shuffle: reshuffle the samples each epoch (minibatches only).
-        seed: for the shuffling: an int, None or a ``numpy.random.Generator``.
+        seed: for the shuffling: an int >= 0, None or a ``numpy.random.Generator``.
         progress: show a tqdm bar on a terminal or in a notebook (never when output is not interactive,
             or when tqdm is not installed: ``pip install 'glassgrad[progress]'``).
         batched: run each batch through the model at once, every input a Value holding one number per
@@ -133,34 +139,38 @@ def fit(
         >>> len(h.loss), len(h.accuracy)
         (5, 5)
     """
-    xs, ys = _check_data(X, y)
-    loss_fn, correct = _resolve_loss(loss, accuracy)
+    # Everything is checked before the first step, so a refused call leaves the model as it was.
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
+    xs, ys = _check_data(X, y)
+    loss_fn, correct = _resolve_loss(loss, accuracy)
+    epochs = _check.integer("fit: epochs", epochs, at_least=0)
     n = len(xs)
-    if batch_size is None:
-        batch_size = n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
-    opt = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
-    if not isinstance(opt, Optimizer):
-        raise TypeError(f"fit: optimizer must be an nn.optim.Optimizer, got {type(opt).__name__}")
-    if batched is None:
-        batched = isinstance(loss, str)
-    forward = _batched_forward(model, xs) if batched else _scalar_forward(model, xs)
-    rng = np.random.default_rng(seed)
+    if batch_size is not None:
+        batch_size = _check.integer("fit: batch_size (None for the full batch)", batch_size)
+    size = batch_size or n
+    shuffle = _check.flag("fit: shuffle", shuffle)
+    progress = _check.flag("fit: progress", progress)
+    if batched is not None and not isinstance(batched, bool):
+        raise TypeError(_check.message("fit: batched", "True or False or None", batched, kind=True))
+    batched = isinstance(loss, str) if batched is None else batched
+    rng = _check.generator("fit: seed", seed)
+    l2 = _check.real("fit: l2", l2, at_least=0)
+    callback = _check.function("fit: callback", callback)
     params = model.parameters()
+    opt = _check_optimizer(optimizer, params)
+    _check_schedule(schedule, opt)
+    forward = _batched_forward(model, xs) if batched else _scalar_forward(model, xs)
+    _check_pass(model, forward, ys, loss, loss_fn, correct, batched)
     history = History()
     bar = _progress_bar(epochs, progress)
     try:
         for epoch in range(epochs):
-            order = rng.permutation(n) if shuffle and batch_size < n else np.arange(n)
+            order = rng.permutation(n) if shuffle and size < n else np.arange(n)
             total, right = 0.0, 0
             history.lr.append(opt.lr)
-            for start in range(0, n, batch_size):
-                batch = order[start : start + batch_size]
+            for start in range(0, n, size):
+                batch = order[start : start + size]
                 preds = forward(batch)
                 targets = ys[batch] if batched else ys[batch].tolist()
                 value = loss_fn(preds, targets)
@@ -185,6 +195,47 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _check_optimizer(optimizer: object, params: list[Value]) -> Optimizer:
+    """The optimizer to step: ``optimizer`` checked, or ``SGD(lr=0.1)`` by default."""
+    if not params:
+        raise ValueError("fit: the model has no parameters to train")
+    if optimizer is None:
+        return SGD(params, lr=0.1)
+    if not isinstance(optimizer, Optimizer):
+        expected = "an nn.optim optimizer (SGD, Adam) or None"
+        raise TypeError(_check.message("fit: optimizer", expected, optimizer, kind=True))
+    return optimizer
+
+
+def _check_schedule(schedule: object, optimizer: Optimizer) -> None:
+    """A schedule must have ``step()``."""
+    if schedule is None:
+        return
+    if not callable(getattr(schedule, "step", None)):
+        expected = "a learning-rate schedule (with a step() method) or None"
+        raise TypeError(_check.message("fit: schedule", expected, schedule, kind=True))
+
+
+def _check_pass(
+    model: Module,
+    forward: Callable[[NDArray[Any]], Any],
+    ys: NDArray[Any],
+    loss: str | LossFn,
+    loss_fn: LossFn,
+    correct: Correct | None,
+    batched: bool,
+) -> None:
+    """One pass over all the data, recording no graph, shows what the steps will meet: the model's outputs
+    against the loss, every target (not only the first batch's), and the accuracy function."""
+    n = len(ys)
+    with autograd.no_grad():
+        preds = forward(np.arange(n))
+        outs = _outputs(preds, n, batched)
+        loss_fn(preds, ys if batched else ys.tolist())
+        if correct is not None:
+            correct(outs, ys)
 
 
 def _scalar_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:
@@ -221,13 +272,14 @@ def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArra
 
 
 def _resolve_loss(loss: str | LossFn, accuracy: Correct | None) -> tuple[LossFn, Correct | None]:
+    accuracy = _check.function("fit: accuracy", accuracy)
     if isinstance(loss, str):
         if loss not in LOSSES:
             raise ValueError(f"fit: unknown loss {loss!r}, expected one of {', '.join(LOSSES)} or a function")
         fn, correct = LOSSES[loss]
         return fn, accuracy or correct
     if not callable(loss):
-        raise TypeError(f"fit: loss must be a name or a function, got {type(loss).__name__}")
+        raise TypeError(_check.message("fit: loss", "a name or a function", loss, kind=True))
     return loss, accuracy
 
 

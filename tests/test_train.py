@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import numpy as np
 import pytest
@@ -105,6 +107,86 @@ def test_fit_boundary_errors() -> None:
         fit(lambda x: x, X, y, progress=False)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="real numbers"):
         fit(model, np.array([["a", "b"]]), [1.0], progress=False)
+
+
+XOR_X, XOR_Y = nn.data.xor()
+
+
+class Untouched:
+    """A model, an optimizer and a callback to hand fit; then check that nothing ran or changed."""
+
+    def __init__(self, model: nn.Module | None = None) -> None:
+        self.model = model or nn.MLP(2, [3, 1], seed=0)
+        self.optimizer = SGD(self.model.parameters(), lr=0.1)
+        self.before = self.model.state_dict()
+        self.epochs: list[int] = []
+
+    def callback(self, epoch: int, history: History) -> None:
+        self.epochs.append(epoch)
+
+    def fit(self, X: Any = XOR_X, y: Any = XOR_Y, **kwargs: Any) -> History:
+        kwargs = {"optimizer": self.optimizer, "callback": self.callback, "epochs": 2, "batch_size": 2,
+                  "progress": False, **kwargs}  # fmt: skip
+        return fit(self.model, X, y, **kwargs)
+
+    def check(self) -> None:
+        assert self.model.state_dict() == self.before and self.optimizer.steps == 0 and not self.epochs
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"schedule": "x"}, TypeError, "schedule must be a learning-rate schedule (with a step() method) "
+                                       "or None, got 'x' (str)"),
+        ({"callback": 5}, TypeError, "callback must be a function or None, got 5 (int)"),
+        ({"accuracy": "yes"}, TypeError, "accuracy must be a function or None, got 'yes' (str)"),
+        ({"epochs": 2.5}, TypeError, "epochs must be a non-negative integer, got 2.5 (float)"),
+        ({"epochs": -1}, ValueError, "epochs must be a non-negative integer, got -1"),
+        ({"batch_size": 0}, ValueError, "batch_size (None for the full batch) must be a positive integer, "
+                                        "got 0"),
+        ({"batch_size": 1.5}, TypeError, "batch_size (None for the full batch) must be a positive integer, "
+                                         "got 1.5 (float)"),
+        ({"shuffle": "no"}, TypeError, "shuffle must be True or False, got 'no' (str)"),
+        ({"progress": None}, TypeError, "progress must be True or False, got None (NoneType)"),
+        ({"batched": 1}, TypeError, "batched must be True or False or None, got 1 (int)"),
+        ({"seed": -1}, ValueError, "seed must be a non-negative integer, a numpy.random.Generator or None, "
+                                   "got -1"),
+        ({"seed": "0"}, TypeError, "seed must be a non-negative integer, a numpy.random.Generator or None, "
+                                   "got '0' (str)"),
+        ({"l2": -1e-4}, ValueError, "l2 must be a finite number >= 0, got -0.0001"),
+        ({"l2": math.nan}, ValueError, "l2 must be a finite number >= 0, got nan"),
+        ({"l2": "0.1"}, TypeError, "l2 must be a finite number >= 0, got '0.1' (str)"),
+        ({"optimizer": "sgd"}, TypeError, "optimizer must be an nn.optim optimizer (SGD, Adam) or None, "
+                                          "got 'sgd' (str)"),
+        ({"loss": "l1"}, ValueError, "unknown loss 'l1', expected one of mse, bce, bce_logits, hinge, "
+                                     "cross_entropy or a function"),
+        ({"loss": 5}, TypeError, "loss must be a name or a function, got 5 (int)"),
+    ],
+)  # fmt: skip
+def test_fit_checks_every_argument_before_the_first_step(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """schedule="x" and callback=5 used to fail only after a step or an epoch had changed the model."""
+    run = Untouched()
+    with pytest.raises(error, match=f"^fit: {re.escape(message)}$"):
+        run.fit(**kwargs)
+    run.check()
+
+
+@pytest.mark.parametrize(
+    ("loss", "y", "match"),
+    [("hinge", [1, -1, -1, 0], r"hinge_loss: labels must be -1 or \+1, got 0.0 at index 3"),
+     ("bce_logits", [0, 1, 1, 2], r"targets must lie in \[0, 1\], got 2.0 at index 3"),
+     ("cross_entropy", [0, 1, 1, 3], r"cross_entropy: targets must lie in 0 \.\. 1, got 0 \.\. 3")],
+)  # fmt: skip
+def test_targets_of_every_batch_are_checked_before_the_first_step(
+    loss: str, y: list[int], match: str
+) -> None:
+    """With minibatches, a bad target in a later batch used to stop training after some steps."""
+    run = Untouched(nn.MLP(2, [3, 2 if loss == "cross_entropy" else 1], seed=0))
+    with pytest.raises(ValueError, match=match):
+        run.fit(y=np.array(y), loss=loss, shuffle=False)
+    run.check()
 
 
 def test_cli_trains_micrograd_demo_and_writes_outputs(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
