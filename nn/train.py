@@ -110,7 +110,8 @@ def fit(
             for cross_entropy.
         loss: ``"mse"``, ``"bce"``, ``"bce_logits"``, ``"hinge"``, ``"cross_entropy"``, or a function
             ``(predictions, targets) -> Value``.
-        optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``).
+        optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``), or
+            over a part of them to train only that part; one that holds none of them is refused.
         epochs: passes over the data, an int >= 0.
         batch_size: samples per step, an int >= 1; ``None`` for the full batch.
         shuffle: reshuffle the samples each epoch (minibatches only).
@@ -123,7 +124,8 @@ def fit(
             for the named losses and scalar for a loss function, which then gets lists: one
             prediction (a Value, or a list of Values) and one target per sample.
         l2: add ``l2 * sum(p**2)`` over the parameters to each batch's loss (micrograd's demo: 1e-4).
-        schedule: a learning-rate schedule, stepped after every optimizer step.
+        schedule: a learning-rate schedule of ``optimizer`` (such as ``LinearLR``), stepped after every
+            optimizer step.
         accuracy: ``(outputs, targets) -> array of bools`` for a custom loss (the named losses know
             theirs); ``outputs`` has one row per sample.
         callback: called as ``callback(epoch, history)`` after every epoch.
@@ -198,7 +200,7 @@ def fit(
 
 
 def _check_optimizer(optimizer: object, params: list[Value]) -> Optimizer:
-    """The optimizer to step: ``optimizer`` checked, or ``SGD(lr=0.1)`` by default."""
+    """The optimizer to step (``SGD(lr=0.1)`` by default); one that holds none of ``params`` is refused."""
     if not params:
         raise ValueError("fit: the model has no parameters to train")
     if optimizer is None:
@@ -206,16 +208,24 @@ def _check_optimizer(optimizer: object, params: list[Value]) -> Optimizer:
     if not isinstance(optimizer, Optimizer):
         expected = "an nn.optim optimizer (SGD, Adam) or None"
         raise TypeError(_check.message("fit: optimizer", expected, optimizer, kind=True))
+    held = {id(p) for p in optimizer.params}
+    if not any(id(p) in held for p in params):  # a part of them is fine: it trains that part
+        raise ValueError(
+            f"fit: the optimizer holds none of the model's {len(params)} parameters, so training would "
+            "change nothing; make it over model.parameters() (or over the part of them to train)"
+        )
     return optimizer
 
 
 def _check_schedule(schedule: object, optimizer: Optimizer) -> None:
-    """A schedule must have ``step()``."""
+    """A schedule must have ``step()``, and set the learning rate of the optimizer that fit steps."""
     if schedule is None:
         return
     if not callable(getattr(schedule, "step", None)):
         expected = "a learning-rate schedule (with a step() method) or None"
         raise TypeError(_check.message("fit: schedule", expected, schedule, kind=True))
+    if getattr(schedule, "optimizer", optimizer) is not optimizer:
+        raise ValueError("fit: schedule sets the learning rate of another optimizer than the one fit steps")
 
 
 def _check_pass(

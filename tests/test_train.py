@@ -15,7 +15,7 @@ from helpers import needs_renderer
 import nn
 from autograd.viz import render_svg
 from nn.__main__ import main
-from nn.optim import SGD, Adam
+from nn.optim import SGD, Adam, LinearLR
 from nn.train import History, fit
 from nn.viz import draw_network, plot_data, plot_decision_boundary, plot_history
 
@@ -133,6 +133,10 @@ class Untouched:
         assert self.model.state_dict() == self.before and self.optimizer.steps == 0 and not self.epochs
 
 
+def other_schedule() -> LinearLR:
+    return LinearLR(SGD(nn.MLP(2, [1], seed=0).parameters(), lr=0.1))
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
@@ -161,6 +165,8 @@ class Untouched:
         ({"loss": "l1"}, ValueError, "unknown loss 'l1', expected one of mse, bce, bce_logits, hinge, "
                                      "cross_entropy or a function"),
         ({"loss": 5}, TypeError, "loss must be a name or a function, got 5 (int)"),
+        ({"schedule": other_schedule()}, ValueError, "schedule sets the learning rate of another optimizer "
+                                                     "than the one fit steps"),
     ],
 )  # fmt: skip
 def test_fit_checks_every_argument_before_the_first_step(
@@ -171,6 +177,18 @@ def test_fit_checks_every_argument_before_the_first_step(
     with pytest.raises(error, match=f"^fit: {re.escape(message)}$"):
         run.fit(**kwargs)
     run.check()
+
+
+def test_an_optimizer_over_another_model_is_refused_a_part_of_this_one_is_not() -> None:
+    run = Untouched()
+    other = nn.MLP(2, [3, 1], seed=1)
+    with pytest.raises(ValueError, match=r"^fit: the optimizer holds none of the model's 13 parameters"):
+        run.fit(optimizer=Adam(other.parameters()))
+    run.check()
+    first, last = run.model.layers  # type: ignore[attr-defined]
+    fit(run.model, XOR_X, XOR_Y, optimizer=SGD(last.parameters(), lr=0.1), epochs=3, progress=False)
+    assert first.state_dict() == nn.MLP(2, [3, 1], seed=0).layers[0].state_dict()  # fine-tuning a part
+    assert last.state_dict() != nn.MLP(2, [3, 1], seed=0).layers[1].state_dict()
 
 
 @pytest.mark.parametrize(
