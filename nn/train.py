@@ -100,8 +100,8 @@ def fit(
     Every argument is checked before the first step, so a refused call (TypeError for a wrong kind,
     ValueError for a wrong value or shape) leaves the model as it was; ``epochs=0`` checks and trains
     nothing. Besides each argument on its own, one pass of the model over ``X`` (recording no graph)
-    checks what the steps will meet: every target, not only the first batch's,
-    and ``accuracy``.
+    checks what the steps will meet: the model's outputs against the loss (one per sample, or one per
+    class for ``cross_entropy``), every target (not only the first batch's), and ``accuracy``.
 
     Args:
         model: an ``nn.Module`` taking one row of ``X``.
@@ -243,9 +243,33 @@ def _check_pass(
     with autograd.no_grad():
         preds = forward(np.arange(n))
         outs = _outputs(preds, n, batched)
+        if isinstance(loss, str):
+            _check_outputs(model, loss, outs, ys)
         loss_fn(preds, ys if batched else ys.tolist())
         if correct is not None:
             correct(outs, ys)
+
+
+def _check_outputs(model: Module, loss: str, outs: NDArray[np.float64], ys: NDArray[Any]) -> None:
+    """The model's outputs (one row per sample) fit the named loss: one per sample, or one per class."""
+    if loss == "cross_entropy":
+        if outs.ndim == 1 or outs.shape[1] < 2:
+            gives = "one Value" if outs.ndim == 1 else "a list of 1"
+            raise ValueError(
+                f"fit: loss='cross_entropy' takes one output (logit) per class, at least 2; the model gives "
+                f"{gives} per sample (for two classes: loss='bce_logits' or 'hinge' on one output)"
+            )
+        return
+    if outs.ndim == 2:
+        hint = (
+            " (for classes, use loss='cross_entropy' with int labels)"
+            if outs.shape[1] > 1
+            else " (a list of one: make forward return its Value, as MLP does)"
+        )
+        raise ValueError(
+            f"fit: loss={loss!r} takes one output per sample, to pair with y of shape {ys.shape}; the model "
+            f"gives a list of {outs.shape[1]} per sample{hint}"
+        )
 
 
 def _scalar_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:

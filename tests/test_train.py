@@ -191,6 +191,40 @@ def test_an_optimizer_over_another_model_is_refused_a_part_of_this_one_is_not() 
     assert last.state_dict() != nn.MLP(2, [3, 1], seed=0).layers[1].state_dict()
 
 
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize("loss", ["mse", "bce_logits", "hinge"])
+def test_several_outputs_for_one_target_per_sample_are_refused_up_front(loss: str, batched: bool) -> None:
+    run = Untouched(nn.MLP(2, [3, 2], seed=0))
+    y = 2 * XOR_Y - 1 if loss == "hinge" else XOR_Y
+    with pytest.raises(
+        ValueError,
+        match=rf"^fit: loss='{loss}' takes one output per sample, to pair with y of shape \(4,\); "
+        r"the model gives a list of 2 per sample \(for classes, use loss='cross_entropy'",
+    ):
+        run.fit(y=y, loss=loss, batched=batched)
+    run.check()
+
+
+def test_a_list_of_one_output_is_refused_with_a_hint() -> None:
+    run = Untouched(nn.Layer(2, 1, seed=0))
+    with pytest.raises(
+        ValueError, match=r"gives a list of 1 per sample \(a list of one: make forward return its Value"
+    ):
+        run.fit(loss="mse")
+    run.check()
+
+
+def test_cross_entropy_needs_one_output_per_class() -> None:
+    run = Untouched()
+    with pytest.raises(
+        ValueError,
+        match=r"^fit: loss='cross_entropy' takes one output \(logit\) per class, at least 2; "
+        "the model gives one Value per sample",
+    ):
+        run.fit(y=XOR_Y.astype(int), loss="cross_entropy")
+    run.check()
+
+
 @pytest.mark.parametrize(
     ("loss", "y", "match"),
     [("hinge", [1, -1, -1, 0], r"hinge_loss: labels must be -1 or \+1, got 0.0 at index 3"),
