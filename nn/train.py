@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 import autograd
 from autograd import Value
 from nn import _check, losses
-from nn.module import Module, outputs
+from nn.module import MLP, Module, Neuron, outputs
 from nn.optim import SGD, LinearLR, Optimizer
 
 LossFn = Callable[[Any, Any], Value]
@@ -109,7 +109,10 @@ def fit(
         y: targets, shape ``(n,)``: numbers for mse/bce/hinge (labels -1/+1 for hinge), class indices
             for cross_entropy.
         loss: ``"mse"``, ``"bce"``, ``"bce_logits"``, ``"hinge"``, ``"cross_entropy"``, or a function
-            ``(predictions, targets) -> Value``.
+            ``(predictions, targets) -> Value``. ``"bce"`` takes probabilities: it is refused for a model
+            whose output activation is known not to be a sigmoid (an ``MLP``'s ``out_activation``, a
+            ``Neuron``'s ``activation``) and, for a model of your own, when an output on ``X`` lies
+            outside [0, 1] before training. A linear output goes with ``"bce_logits"``.
         optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``), or
             over a part of them to train only that part; one that holds none of them is refused.
         epochs: passes over the data, an int >= 0.
@@ -140,6 +143,9 @@ def fit(
         >>> h = fit(model, X, 2.0 * y - 1.0, loss="hinge", epochs=5, progress=False)
         >>> len(h.loss), len(h.accuracy)
         (5, 5)
+        >>> fit(model, X, y, loss="bce", progress=False)
+        Traceback (most recent call last):
+        ValueError: fit: loss='bce' takes probabilities, but the model's output activation is 'linear': ...
     """
     # Everything is checked before the first step, so a refused call leaves the model as it was.
     if not isinstance(model, Module):
@@ -251,7 +257,7 @@ def _check_pass(
 
 
 def _check_outputs(model: Module, loss: str, outs: NDArray[np.float64], ys: NDArray[Any]) -> None:
-    """The model's outputs (one row per sample) fit the named loss: one per sample, or one per class."""
+    """The model's outputs (one row per sample) fit the named loss: as many, and probabilities for bce."""
     if loss == "cross_entropy":
         if outs.ndim == 1 or outs.shape[1] < 2:
             gives = "one Value" if outs.ndim == 1 else "a list of 1"
@@ -270,6 +276,27 @@ def _check_outputs(model: Module, loss: str, outs: NDArray[np.float64], ys: NDAr
             f"fit: loss={loss!r} takes one output per sample, to pair with y of shape {ys.shape}; the model "
             f"gives a list of {outs.shape[1]} per sample{hint}"
         )
+    if loss == "bce":
+        activation = _output_activation(model)
+        if activation is None and not np.all((outs >= 0.0) & (outs <= 1.0)):
+            problem = "the model's outputs on X are not all in [0, 1]"
+        elif activation not in (None, "sigmoid"):
+            problem = f"the model's output activation is {activation!r}"
+        else:
+            return
+        raise ValueError(
+            f"fit: loss='bce' takes probabilities, but {problem}: use loss='bce_logits' on a linear output "
+            "(the same loss, computed stably), or a sigmoid output (out_activation='sigmoid')"
+        )
+
+
+def _output_activation(model: Module) -> str | None:
+    """The name of the model's output activation where its class tells it (MLP, Neuron), else None."""
+    if type(model) is MLP:
+        return model.out_activation or "linear"
+    if type(model) is Neuron:
+        return model.activation
+    return None
 
 
 def _scalar_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:

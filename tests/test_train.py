@@ -179,6 +179,56 @@ def test_fit_checks_every_argument_before_the_first_step(
     run.check()
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        nn.MLP(2, [3, 1], seed=0),
+        nn.MLP(2, [3, 1], out_activation="tanh", seed=0),
+        nn.Neuron(2, "linear", seed=0),
+        nn.Neuron(2, "relu", seed=0),
+    ],
+    ids=["linear MLP", "tanh MLP", "linear Neuron", "relu Neuron"],
+)
+def test_bce_is_refused_on_an_output_that_is_no_probability(model: nn.Module) -> None:
+    run = Untouched(model)
+    with pytest.raises(
+        ValueError,
+        match=r"^fit: loss='bce' takes probabilities, but the model's output activation is "
+        r"'(linear|tanh|relu)': use loss='bce_logits'",
+    ):
+        run.fit(loss="bce")
+    run.check()
+
+
+class Scaled(nn.Module):
+    """A model of our own: fit cannot know its output activation, so it looks at the outputs."""
+
+    def __init__(self, squash: bool) -> None:
+        self.inner = nn.MLP(2, [3, 1], seed=0)
+        self.squash = squash
+
+    def forward(self, x: Any) -> Any:
+        out = self.inner(x) * 10.0
+        return out.sigmoid() if self.squash else out
+
+
+def test_bce_on_a_model_of_ones_own_is_checked_by_its_outputs() -> None:
+    run = Untouched(Scaled(squash=False))
+    with pytest.raises(
+        ValueError,
+        match=r"^fit: loss='bce' takes probabilities, but the model's outputs on X are not all in \[0, 1\]: "
+        r"use loss='bce_logits'",
+    ):
+        run.fit(loss="bce")
+    run.check()
+    for model in [
+        Scaled(squash=True),
+        nn.MLP(2, [3, 1], out_activation="sigmoid", seed=0),
+        nn.Neuron(2, "sigmoid"),
+    ]:
+        assert fit(model, XOR_X, XOR_Y, loss="bce", epochs=1, progress=False).epochs == 1
+
+
 def test_an_optimizer_over_another_model_is_refused_a_part_of_this_one_is_not() -> None:
     run = Untouched()
     other = nn.MLP(2, [3, 1], seed=1)
