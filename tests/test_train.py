@@ -1,8 +1,7 @@
-"""fit, History, the command line and the network pictures."""
+"""fit, History and the network pictures (the command line is in test_cli.py)."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -14,7 +13,6 @@ from helpers import needs_renderer
 
 import nn
 from autograd.viz import render_svg
-from nn.__main__ import main
 from nn.optim import SGD, Adam, LinearLR
 from nn.train import History, fit
 from nn.viz import draw_network, plot_data, plot_decision_boundary, plot_history
@@ -289,32 +287,6 @@ def test_targets_of_every_batch_are_checked_before_the_first_step(
     with pytest.raises(ValueError, match=match):
         run.fit(y=np.array(y), loss=loss, shuffle=False)
     run.check()
-
-
-def test_cli_trains_micrograd_demo_and_writes_outputs(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("matplotlib", reason="the PNGs need matplotlib: pip install 'glassgrad[plot]'")
-    assert main(["train", "--out", str(tmp_path), "--no-progress"]) == 0
-    out = capsys.readouterr().out
-    assert "final training accuracy: 100%" in out
-    assert "MLP(2 -> [16, 16, 1]" in out
-    model = nn.load(tmp_path / "model.json")
-    assert model.num_parameters() == 337
-    history = json.loads((tmp_path / "history.json").read_text())
-    assert len(history["loss"]) == 100 and history["lr"][0] == 1.0
-    for png in ("loss.png", "boundary.png"):
-        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_cli_options(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    code = main(["train", "--dataset", "spirals", "--samples", "30", "--hidden", "8", "--optimizer", "adam",
-                 "--epochs", "3", "--batch-size", "10", "--out", str(tmp_path), "--no-progress"])  # fmt: skip
-    assert code == 0
-    out = capsys.readouterr().out
-    assert "3 classes" in out and "cross_entropy" in out
-    assert nn.load(tmp_path / "model.json").layers[-1].nout == 3
-    with pytest.raises(SystemExit):
-        main(["train", "--hidden", "a,b"])
-    assert main(["train", "--epochs", "0", "--out", str(tmp_path)]) == 2
 
 
 @needs_renderer
