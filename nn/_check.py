@@ -31,7 +31,12 @@ _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operato
 
 
 def message(who: str, expected: str, value: object, *, kind: bool = False) -> str:
-    """``"<who> must be <expected>, got <value>"``, with the value's type when the kind is wrong."""
+    """``"<who> must be <expected>, got <value>"``, with the value's type when the kind is wrong.
+
+    Examples:
+        >>> message("fit: callback", "a function or None", 5, kind=True)
+        'fit: callback must be a function or None, got 5 (int)'
+    """
     got = reprlib.repr(value) + (f" ({type(value).__name__})" if kind else "")
     return f"{who} must be {expected}, got {got}".lstrip()
 
@@ -104,14 +109,25 @@ def generator(who: str, seed: object) -> np.random.Generator:
 
 
 def flag(who: str, value: object) -> bool:
-    """``value`` if it is ``True`` or ``False``."""
+    """``value`` if it is ``True`` or ``False`` (not 0, 1 or None).
+
+    Examples:
+        >>> flag("fit: shuffle", "no")
+        Traceback (most recent call last):
+        TypeError: fit: shuffle must be True or False, got 'no' (str)
+    """
     if not isinstance(value, bool):
         raise TypeError(message(who, "True or False", value, kind=True))
     return value
 
 
 def function(who: str, value: object) -> Callable[..., Any] | None:
-    """``value`` if it is callable or ``None``."""
+    """``value`` if it is callable or ``None``.
+
+    Examples:
+        >>> function("fit: callback", print) is print
+        True
+    """
     if value is not None and not callable(value):
         raise TypeError(message(who, "a function or None", value, kind=True))
     return value
