@@ -162,6 +162,11 @@ def prepare(args: argparse.Namespace) -> Job:
     Raises:
         ValueError: the arguments do not go together (a loss of two classes on three), the model is too
             big, or the output folder cannot be written.
+
+    Examples:
+        >>> prepare(build_parser().parse_args(["train", "--dataset", "spirals", "--loss", "hinge"]))
+        Traceback (most recent call last):
+        ValueError: argument --loss: hinge takes 2 classes, --dataset spirals has 3 (use --loss cross_entropy)
     """
     X, y = load_dataset(args.dataset, args.samples, args.noise, args.seed)
     classes = len(np.unique(y))

@@ -3,6 +3,7 @@ anything runs, as argparse refuses: its usage, one line of error, exit status 2,
 
 from __future__ import annotations
 
+import doctest
 import json
 import os
 import subprocess
@@ -160,3 +161,11 @@ def test_the_output_folder_is_made_before_training(
         main(["train", "--epochs", "1", "--activation", "linear", "--out", str(folder), "--no-progress"]) == 0
     )
     assert (folder / "model.json").is_file() and "linear" in capsys.readouterr().out
+
+
+def test_the_examples_in_the_docstrings_run() -> None:
+    """pytest's doctest collection skips files named __main__.py, so this runs them."""
+    import nn.__main__ as cli
+
+    result = doctest.testmod(cli, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 5
