@@ -6,7 +6,7 @@ Every function returns a pair ``(X, y)`` of NumPy arrays:
 * ``y`` holds the labels, int64 with shape ``(n,)`` and values ``0 .. classes-1``. The one exception is
   ``xor()``, whose targets are the floats ``0.0`` and ``1.0``, as the XOR networks regress on them.
 
-Randomness never touches a global state: every random function takes ``seed`` (an ``int``, ``None``
+Randomness never touches a global state: every random function takes ``seed`` (an ``int >= 0``, ``None``
 or a ``numpy.random.Generator``) and draws only from ``numpy.random.default_rng(seed)``. The same
 integer seed gives the same dataset on every run; a ``Generator`` is used as it is (and advanced), so
 one generator can feed a whole experiment. Rows come shuffled, so the classes are mixed.
@@ -21,12 +21,13 @@ Examples:
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from nn import _check
 
 __all__ = ["blobs", "circles", "moons", "spirals", "xor"]
 
@@ -34,28 +35,7 @@ Seed: TypeAlias = int | np.random.Generator | None
 Dataset: TypeAlias = tuple[NDArray[np.float64], NDArray[np.int64]]
 
 
-# ---------------------------------------------------------------- checks at the boundary
-def _check_int(func: str, name: str, value: object, minimum: int = 1) -> int:
-    """Return ``value`` as an ``int`` if it is an integer (not a bool) ``>= minimum``, else raise."""
-    expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func}: {name} must be {expected}, got {value!r} ({type(value).__name__})")
-    if value < minimum:
-        raise ValueError(f"{func}: {name} must be {expected}, got {value!r}")
-    return int(value)
-
-
-def _check_real(func: str, name: str, value: object, minimum: float | None = 0.0) -> float:
-    """Return ``value`` as a ``float`` if it is a finite real number (``>= minimum``), else raise."""
-    expected = "a finite number" + ("" if minimum is None else f" >= {minimum:g}")
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: {name} must be {expected}, got {value!r} ({type(value).__name__})")
-    number = float(value)
-    if not (math.isfinite(number) and (minimum is None or number >= minimum)):
-        raise ValueError(f"{func}: {name} must be {expected}, got {value!r}")
-    return number
-
-
+# ---------------------------------------------------------------- helpers
 def _split(n: int, parts: int) -> list[int]:
     """Split ``n`` as evenly as possible: the first ``n % parts`` parts get one extra."""
     return [n // parts + (1 if k < n % parts else 0) for k in range(parts)]
@@ -104,9 +84,9 @@ def moons(n: int = 100, noise: float = 0.1, seed: Seed = None) -> Dataset:
         >>> X.shape, y.shape
         ((100, 2), (100,))
     """
-    n = _check_int("moons", "n", n)
-    noise = _check_real("moons", "noise", noise)
-    rng = np.random.default_rng(seed)
+    n = _check.integer("moons: n", n)
+    noise = _check.real("moons: noise", noise, at_least=0)
+    rng = _check.generator("moons: seed", seed)
     n_out = n // 2
     n_in = n - n_out
     t_out = np.linspace(0.0, np.pi, n_out)
@@ -136,12 +116,10 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed =
         >>> X.shape, np.bincount(y).tolist()
         ((100, 2), [50, 50])
     """
-    n = _check_int("circles", "n", n)
-    noise = _check_real("circles", "noise", noise)
-    scale = _check_real("circles", "factor", factor, minimum=None)
-    if not 0.0 < scale < 1.0:
-        raise ValueError(f"circles: factor must be strictly between 0 and 1, got {factor!r}")
-    rng = np.random.default_rng(seed)
+    n = _check.integer("circles: n", n)
+    noise = _check.real("circles: noise", noise, at_least=0)
+    scale = _check.real("circles: factor", factor, above=0, below=1)
+    rng = _check.generator("circles: seed", seed)
     n_out = n // 2
     n_in = n - n_out
     t_out = np.linspace(0.0, 2.0 * np.pi, n_out, endpoint=False)
@@ -175,10 +153,10 @@ def spirals(n: int = 100, classes: int = 3, noise: float = 0.2, seed: Seed = Non
         >>> X.shape, np.bincount(y).tolist()
         ((100, 2), [34, 33, 33])
     """
-    n = _check_int("spirals", "n", n)
-    classes = _check_int("spirals", "classes", classes)
-    noise = _check_real("spirals", "noise", noise)
-    rng = np.random.default_rng(seed)
+    n = _check.integer("spirals: n", n)
+    classes = _check.integer("spirals: classes", classes)
+    noise = _check.real("spirals: noise", noise, at_least=0)
+    rng = _check.generator("spirals: seed", seed)
     arms: list[NDArray[np.float64]] = []
     for k, m in enumerate(_split(n, classes)):
         radius = np.linspace(0.0, 1.0, m)
@@ -218,19 +196,19 @@ def blobs(
         >>> X.shape, np.bincount(y).tolist()
         ((90, 2), [45, 45])
     """
-    n = _check_int("blobs", "n", n)
-    std = _check_real("blobs", "std", std)
-    dim = _check_int("blobs", "dim", dim)
+    n = _check.integer("blobs: n", n)
+    std = _check.real("blobs: std", std, at_least=0)
+    dim = _check.integer("blobs: dim", dim)
     if not (isinstance(box, tuple | list) and len(box) == 2):
         raise TypeError(f"blobs: box must be a pair (low, high), got {box!r}")
-    low = _check_real("blobs", "box[0]", box[0], minimum=None)
-    high = _check_real("blobs", "box[1]", box[1], minimum=None)
+    low = _check.real("blobs: box[0]", box[0])
+    high = _check.real("blobs: box[1]", box[1])
     if not low < high:
         raise ValueError(f"blobs: box must be (low, high) with low < high, got {box!r}")
-    rng = np.random.default_rng(seed)
+    rng = _check.generator("blobs: seed", seed)
 
     if isinstance(centers, numbers.Integral):  # a count of random centres (a bool is refused here)
-        k = _check_int("blobs", "centers", centers)
+        k = _check.integer("blobs: centers", centers)
         means = rng.uniform(low, high, size=(k, dim))
     else:
         expected = f"an int or an array-like of shape (k, dim) with dim={dim}"

@@ -6,7 +6,8 @@ engine's chain rule gives every input's gradient. Each loss is a mean over the s
 
 Inputs are checked at the boundary: predictions are a ``Value`` or a sequence of Values (one per
 sample), targets a number or a sequence of numbers (a list, a tuple or a NumPy array). A number target
-is one sample: it pairs with one prediction and is not broadcast.
+is one sample: it pairs with one prediction and is not broadcast. Rows of Values (a model with several
+outputs) are a ValueError for every loss but ``cross_entropy``, which takes one logit per class.
 
 Examples:
     >>> from autograd import Value
@@ -96,6 +97,9 @@ def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list
                 f"{func}: a batch of {preds.batch_size} predictions but {_plural(len(t), 'target')}"
             )
         return [preds], [t]
+    rows = _rows(preds)
+    if rows:
+        raise ValueError(f"{func}: expected one prediction per sample, got {rows}")
     p = _values(func, preds, "predictions")
     ts = _numbers(func, targets)
     if len(p) != len(ts):
@@ -112,12 +116,30 @@ def _batch_targets(func: str, targets: object) -> NDArray[np.float64]:
     return np.asarray(_numbers(func, targets), dtype=np.float64)
 
 
-def _check_binary(func: str, targets: list[Any]) -> None:
-    flat = np.concatenate([np.ravel(t) for t in targets])
+def _rows(preds: object) -> str:
+    """What a model with several outputs gives a loss of one number per sample, described (else "")."""
+    if not isinstance(preds, list | tuple) or not preds:
+        return ""
+    n, first = len(preds), preds[0]
+    if isinstance(first, list | tuple):  # one row of outputs per sample
+        k, what = len(first), f"{_plural(n, 'row')} of {_plural(len(first), 'Value')}"
+    elif isinstance(first, Value) and first.batch_size is not None:  # batched: one Value per output
+        k, what = (
+            n,
+            f"a list of {_plural(n, 'Value')} holding a batch of {first.batch_size}{' each' * (n > 1)}",
+        )
+    else:
+        return ""
+    return what + (f" (from a model with {k} outputs?)" if k > 1 else " (a list of one: give its Value)")
+
+
+def _check_unit(func: str, what: str, xs: list[Any], hint: str = "") -> None:
+    """Every number of ``xs`` (floats, or arrays in batched mode) lies in [0, 1]; nan does not."""
+    flat = np.concatenate([np.ravel(x) for x in xs])
     bad = np.flatnonzero(~((flat >= 0.0) & (flat <= 1.0)))
     if bad.size:
         first = float(flat[bad[0]])
-        raise ValueError(f"{func}: targets must lie in [0, 1], got {first!r} at index {bad[0]}")
+        raise ValueError(f"{func}: {what} must lie in [0, 1], got {first!r} at index {bad[0]}{hint}")
 
 
 def _mean(terms: list[Value]) -> Value:
@@ -156,13 +178,22 @@ def binary_cross_entropy(probs: Predictions, targets: Targets) -> Value:
     A term whose coefficient is exactly 0 is left out (so ``0 * log 0`` never makes ``nan``), and the
     clamp keeps ``p = 0`` or ``1`` finite: a confidently wrong sample costs 100.
 
+    As in PyTorch, a prediction or a target outside [0, 1] (or nan) is a ValueError that names it: a
+    linear output is no probability (its loss could even be negative); give it to
+    ``binary_cross_entropy_with_logits`` instead.
+
     Examples:
         >>> from autograd import Value
         >>> round(binary_cross_entropy([Value(0.5), Value(0.0)], [1.0, 1.0]).data, 6)  # (log 2 + 100) / 2
         50.346574
+        >>> binary_cross_entropy([Value(1.5)], [1.0])
+        Traceback (most recent call last):
+        ValueError: binary_cross_entropy: predictions must lie in [0, 1], got 1.5 at index 0 (...)
     """
     p, t = _pairs("binary_cross_entropy", probs, targets)
-    _check_binary("binary_cross_entropy", t)
+    hint = " (probabilities: for a linear output use binary_cross_entropy_with_logits)"
+    _check_unit("binary_cross_entropy", "predictions", [pi.data for pi in p], hint)
+    _check_unit("binary_cross_entropy", "targets", t)
     if len(p) == 1 and p[0].batch_size is not None:  # a batch: the clamp keeps 0 * log 0 at 0
         terms: Value = _clamped_log(p[0]) * t[0] + _clamped_log(1.0 - p[0]) * (1.0 - t[0])
         return -terms.batch_mean()
@@ -188,7 +219,7 @@ def binary_cross_entropy_with_logits(logits: Predictions, targets: Targets) -> V
         0.693147
     """
     z, t = _pairs("binary_cross_entropy_with_logits", logits, targets)
-    _check_binary("binary_cross_entropy_with_logits", t)
+    _check_unit("binary_cross_entropy_with_logits", "targets", t)
     return _mean(
         [zi.softplus() - ti * zi if np.any(ti) else zi.softplus() for zi, ti in zip(z, t, strict=True)]
     )

@@ -25,31 +25,17 @@ Examples:
 from __future__ import annotations
 
 import abc
-import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from autograd import Value
+from nn import _check
 
 __all__ = ["SGD", "Adam", "LinearLR", "Optimizer"]
-
-
-def _hyper(owner: str, name: str, value: object, ok: Callable[[float], bool], expected: str) -> float:
-    """``value`` as a float if it is a finite real number (not a bool) with ``ok(value)``, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a number {expected}, got {type(value).__name__}")
-    x = float(value)
-    if not (math.isfinite(x) and ok(x)):
-        raise ValueError(f"{owner}: {name} must be a number {expected}, got {value!r}")
-    return x
-
-
-def _non_negative(x: float) -> bool:
-    return x >= 0.0
 
 
 def _gather(values: list[float]) -> NDArray[np.float64]:
@@ -107,7 +93,7 @@ class Optimizer(abc.ABC):
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _hyper(type(self).__name__, "lr", value, lambda x: x > 0.0, "> 0")
+        self._lr = _check.real(f"{type(self).__name__}: lr", value, above=0)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (``backward()`` adds to what is there)."""
@@ -126,23 +112,50 @@ class Optimizer(abc.ABC):
         return state
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Restore what ``state_dict()`` saved (for an optimizer over the same number of parameters)."""
-        name = type(self).__name__
+        """Restore what ``state_dict()`` saved, into an optimizer over as many parameters.
+
+        Everything is checked before anything changes: ``state`` must be a mapping with exactly the keys
+        of ``state_dict()``, ``steps`` an int >= 0 and each buffer a list of one real number per parameter.
+
+        Raises:
+            TypeError: ``state`` is no mapping, or a value is of the wrong kind.
+            ValueError: the keys differ, ``steps`` is negative, or a buffer has the wrong length.
+
+        Examples:
+            >>> from autograd import Value
+            >>> opt = Adam([Value(1.0), Value(2.0)])
+            >>> opt.load_state_dict({"steps": 3, "m": [0.1, 0.2], "v": [0.01, 0.04]})
+            >>> opt.steps, opt.m.tolist()
+            (3, [0.1, 0.2])
+            >>> opt.load_state_dict(5)
+            Traceback (most recent call last):
+            TypeError: Adam.load_state_dict: state must be a mapping (from state_dict()), got 5 (int)
+        """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                _check.message(f"{where}: state", "a mapping (from state_dict())", state, kind=True)
+            )
         expected = {"steps", *self._buffers}
         if set(state) != expected:
-            raise ValueError(f"{name}.load_state_dict: expected keys {sorted(expected)}, got {sorted(state)}")
-        steps = state["steps"]
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-            raise ValueError(f"{name}.load_state_dict: steps must be an int >= 0, got {steps!r}")
-        buffers = {key: [float(x) for x in state[key]] for key in self._buffers}
+            raise ValueError(f"{where}: expected keys {sorted(expected)}, got {sorted(state, key=str)}")
+        steps = _check.integer(f"{where}: steps", state["steps"], at_least=0)
+        buffers = {key: self._buffer(f"{where}: {key}", state[key]) for key in self._buffers}
+        self.steps = steps  # everything checked: now change the optimizer
         for key, values in buffers.items():
-            if len(values) != len(self.params):
-                raise ValueError(
-                    f"{name}.load_state_dict: {key} has {len(values)} values for {len(self.params)} params"
-                )
-        self.steps = int(steps)
-        for key, values in buffers.items():
-            setattr(self, key, np.array(values, dtype=np.float64))
+            setattr(self, key, values)
+
+    def _buffer(self, who: str, values: object) -> NDArray[np.float64]:
+        """A saved per-parameter buffer, checked: a list (or tuple, or array) of a number per parameter."""
+        n = len(self.params)
+        if not isinstance(values, list | tuple | np.ndarray):
+            raise TypeError(_check.message(who, f"a list of {n} numbers", values, kind=True))
+        for i, x in enumerate(values):
+            if isinstance(x, bool) or not isinstance(x, numbers.Real):
+                raise TypeError(_check.message(f"{who}[{i}]", "a real number", x, kind=True))
+        if len(values) != n:
+            raise ValueError(f"{who} has {len(values)} values for {n} params")
+        return np.array(values, dtype=np.float64)
 
 
 class SGD(Optimizer):
@@ -173,8 +186,8 @@ class SGD(Optimizer):
         self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _hyper("SGD", "momentum", momentum, _non_negative, ">= 0")
-        self.weight_decay = _hyper("SGD", "weight_decay", weight_decay, _non_negative, ">= 0")
+        self.momentum = _check.real("SGD: momentum", momentum, at_least=0)
+        self.weight_decay = _check.real("SGD: weight_decay", weight_decay, at_least=0)
         self.momentum_buffer: NDArray[np.float64] = np.zeros(len(self.params))
 
     def step(self) -> None:
@@ -232,13 +245,10 @@ class Adam(Optimizer):
         pair = list(betas)
         if len(pair) != 2:
             raise ValueError(f"Adam: betas must be a pair of numbers, got {betas!r}")
-        b1, b2 = (
-            _hyper("Adam", f"betas[{i}]", b, lambda x: 0.0 <= x < 1.0, "in [0, 1)")
-            for i, b in enumerate(pair)
-        )
+        b1, b2 = (_check.real(f"Adam: betas[{i}]", b, at_least=0, below=1) for i, b in enumerate(pair))
         self.betas = (b1, b2)
-        self.eps = _hyper("Adam", "eps", eps, lambda x: x > 0.0, "> 0")
-        self.weight_decay = _hyper("Adam", "weight_decay", weight_decay, _non_negative, ">= 0")
+        self.eps = _check.real("Adam: eps", eps, above=0)
+        self.weight_decay = _check.real("Adam: weight_decay", weight_decay, at_least=0)
         self.m: NDArray[np.float64] = np.zeros(len(self.params))
         self.v: NDArray[np.float64] = np.zeros(len(self.params))
 
@@ -287,15 +297,9 @@ class LinearLR:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"LinearLR: optimizer must be an Optimizer, got {type(optimizer).__name__}")
         # factors in (0, 1] as in PyTorch, except that 0 is refused: lr must stay > 0
-        self.start_factor = _hyper(
-            "LinearLR", "start_factor", start_factor, lambda x: 0.0 < x <= 1.0, "in (0, 1]"
-        )
-        self.end_factor = _hyper("LinearLR", "end_factor", end_factor, lambda x: 0.0 < x <= 1.0, "in (0, 1]")
-        if isinstance(total_iters, bool) or not isinstance(total_iters, numbers.Integral):
-            raise TypeError(f"LinearLR: total_iters must be an int >= 1, got {type(total_iters).__name__}")
-        if total_iters < 1:
-            raise ValueError(f"LinearLR: total_iters must be an int >= 1, got {total_iters!r}")
-        self.total_iters: int = int(total_iters)
+        self.start_factor = _check.real("LinearLR: start_factor", start_factor, above=0, at_most=1)
+        self.end_factor = _check.real("LinearLR: end_factor", end_factor, above=0, at_most=1)
+        self.total_iters: int = _check.integer("LinearLR: total_iters", total_iters)
         self.optimizer: Optimizer = optimizer
         self.base_lr: float = optimizer.lr
         self.last_epoch: int = 0  # k, PyTorch's name for it

@@ -32,8 +32,8 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Value
-from nn import losses
-from nn.module import Module, outputs
+from nn import _check, losses
+from nn.module import MLP, Module, Neuron, outputs
 from nn.optim import SGD, LinearLR, Optimizer
 
 LossFn = Callable[[Any, Any], Value]
@@ -97,18 +97,28 @@ def fit(
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent and return the per-epoch ``History``.
 
+    Every argument is checked before the first step, so a refused call (TypeError for a wrong kind,
+    ValueError for a wrong value or shape) leaves the model as it was; ``epochs=0`` checks and trains
+    nothing. Besides each argument on its own, one pass of the model over ``X`` (recording no graph)
+    checks what the steps will meet: the model's outputs against the loss (one per sample, or one per
+    class for ``cross_entropy``), every target (not only the first batch's), and ``accuracy``.
+
     Args:
         model: an ``nn.Module`` taking one row of ``X``.
         X: inputs, shape ``(n, features)``.
         y: targets, shape ``(n,)``: numbers for mse/bce/hinge (labels -1/+1 for hinge), class indices
             for cross_entropy.
         loss: ``"mse"``, ``"bce"``, ``"bce_logits"``, ``"hinge"``, ``"cross_entropy"``, or a function
-            ``(predictions, targets) -> Value``.
-        optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``).
-        epochs: passes over the data.
-        batch_size: samples per step; ``None`` for the full batch.
+            ``(predictions, targets) -> Value``. ``"bce"`` takes probabilities: it is refused for a model
+            whose output activation is known not to be a sigmoid (an ``MLP``'s ``out_activation``, a
+            ``Neuron``'s ``activation``) and, for a model of your own, when an output on ``X`` lies
+            outside [0, 1] before training. A linear output goes with ``"bce_logits"``.
+        optimizer: an ``nn.optim`` optimizer over the model's parameters (default: ``SGD(lr=0.1)``), or
+            over a part of them to train only that part; one that holds none of them is refused.
+        epochs: passes over the data, an int >= 0.
+        batch_size: samples per step, an int >= 1; ``None`` for the full batch.
         shuffle: reshuffle the samples each epoch (minibatches only).
-        seed: for the shuffling: an int, None or a ``numpy.random.Generator``.
+        seed: for the shuffling: an int >= 0, None or a ``numpy.random.Generator``.
         progress: show a tqdm bar on a terminal or in a notebook (never when output is not interactive,
             or when tqdm is not installed: ``pip install 'glassgrad[progress]'``).
         batched: run each batch through the model at once, every input a Value holding one number per
@@ -117,7 +127,8 @@ def fit(
             for the named losses and scalar for a loss function, which then gets lists: one
             prediction (a Value, or a list of Values) and one target per sample.
         l2: add ``l2 * sum(p**2)`` over the parameters to each batch's loss (micrograd's demo: 1e-4).
-        schedule: a learning-rate schedule, stepped after every optimizer step.
+        schedule: a learning-rate schedule of ``optimizer`` (such as ``LinearLR``), stepped after every
+            optimizer step.
         accuracy: ``(outputs, targets) -> array of bools`` for a custom loss (the named losses know
             theirs); ``outputs`` has one row per sample.
         callback: called as ``callback(epoch, history)`` after every epoch.
@@ -132,35 +143,42 @@ def fit(
         >>> h = fit(model, X, 2.0 * y - 1.0, loss="hinge", epochs=5, progress=False)
         >>> len(h.loss), len(h.accuracy)
         (5, 5)
+        >>> fit(model, X, y, loss="bce", progress=False)
+        Traceback (most recent call last):
+        ValueError: fit: loss='bce' takes probabilities, but the model's output activation is 'linear': ...
     """
-    xs, ys = _check_data(X, y)
-    loss_fn, correct = _resolve_loss(loss, accuracy)
+    # Everything is checked before the first step, so a refused call leaves the model as it was.
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn.Module, got {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
+    xs, ys = _check_data(X, y)
+    loss_fn, correct = _resolve_loss(loss, accuracy)
+    epochs = _check.integer("fit: epochs", epochs, at_least=0)
     n = len(xs)
-    if batch_size is None:
-        batch_size = n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
-    opt = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
-    if not isinstance(opt, Optimizer):
-        raise TypeError(f"fit: optimizer must be an nn.optim.Optimizer, got {type(opt).__name__}")
-    if batched is None:
-        batched = isinstance(loss, str)
-    forward = _batched_forward(model, xs) if batched else _scalar_forward(model, xs)
-    rng = np.random.default_rng(seed)
+    if batch_size is not None:
+        batch_size = _check.integer("fit: batch_size (None for the full batch)", batch_size)
+    size = batch_size or n
+    shuffle = _check.flag("fit: shuffle", shuffle)
+    progress = _check.flag("fit: progress", progress)
+    if batched is not None and not isinstance(batched, bool):
+        raise TypeError(_check.message("fit: batched", "True or False or None", batched, kind=True))
+    batched = isinstance(loss, str) if batched is None else batched
+    rng = _check.generator("fit: seed", seed)
+    l2 = _check.real("fit: l2", l2, at_least=0)
+    callback = _check.function("fit: callback", callback)
     params = model.parameters()
+    opt = _check_optimizer(optimizer, params)
+    _check_schedule(schedule, opt)
+    forward = _batched_forward(model, xs) if batched else _scalar_forward(model, xs)
+    _check_pass(model, forward, ys, loss, loss_fn, correct, batched)
     history = History()
     bar = _progress_bar(epochs, progress)
     try:
         for epoch in range(epochs):
-            order = rng.permutation(n) if shuffle and batch_size < n else np.arange(n)
+            order = rng.permutation(n) if shuffle and size < n else np.arange(n)
             total, right = 0.0, 0
             history.lr.append(opt.lr)
-            for start in range(0, n, batch_size):
-                batch = order[start : start + batch_size]
+            for start in range(0, n, size):
+                batch = order[start : start + size]
                 preds = forward(batch)
                 targets = ys[batch] if batched else ys[batch].tolist()
                 value = loss_fn(preds, targets)
@@ -185,6 +203,100 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _check_optimizer(optimizer: object, params: list[Value]) -> Optimizer:
+    """The optimizer to step (``SGD(lr=0.1)`` by default); one that holds none of ``params`` is refused."""
+    if not params:
+        raise ValueError("fit: the model has no parameters to train")
+    if optimizer is None:
+        return SGD(params, lr=0.1)
+    if not isinstance(optimizer, Optimizer):
+        expected = "an nn.optim optimizer (SGD, Adam) or None"
+        raise TypeError(_check.message("fit: optimizer", expected, optimizer, kind=True))
+    held = {id(p) for p in optimizer.params}
+    if not any(id(p) in held for p in params):  # a part of them is fine: it trains that part
+        raise ValueError(
+            f"fit: the optimizer holds none of the model's {len(params)} parameters, so training would "
+            "change nothing; make it over model.parameters() (or over the part of them to train)"
+        )
+    return optimizer
+
+
+def _check_schedule(schedule: object, optimizer: Optimizer) -> None:
+    """A schedule must have ``step()``, and set the learning rate of the optimizer that fit steps."""
+    if schedule is None:
+        return
+    if not callable(getattr(schedule, "step", None)):
+        expected = "a learning-rate schedule (with a step() method) or None"
+        raise TypeError(_check.message("fit: schedule", expected, schedule, kind=True))
+    if getattr(schedule, "optimizer", optimizer) is not optimizer:
+        raise ValueError("fit: schedule sets the learning rate of another optimizer than the one fit steps")
+
+
+def _check_pass(
+    model: Module,
+    forward: Callable[[NDArray[Any]], Any],
+    ys: NDArray[Any],
+    loss: str | LossFn,
+    loss_fn: LossFn,
+    correct: Correct | None,
+    batched: bool,
+) -> None:
+    """One pass over all the data, recording no graph, shows what the steps will meet: the model's outputs
+    against the loss, every target (not only the first batch's), and the accuracy function."""
+    n = len(ys)
+    with autograd.no_grad():
+        preds = forward(np.arange(n))
+        outs = _outputs(preds, n, batched)
+        if isinstance(loss, str):
+            _check_outputs(model, loss, outs, ys)
+        loss_fn(preds, ys if batched else ys.tolist())
+        if correct is not None:
+            correct(outs, ys)
+
+
+def _check_outputs(model: Module, loss: str, outs: NDArray[np.float64], ys: NDArray[Any]) -> None:
+    """The model's outputs (one row per sample) fit the named loss: as many, and probabilities for bce."""
+    if loss == "cross_entropy":
+        if outs.ndim == 1 or outs.shape[1] < 2:
+            gives = "one Value" if outs.ndim == 1 else "a list of 1"
+            raise ValueError(
+                f"fit: loss='cross_entropy' takes one output (logit) per class, at least 2; the model gives "
+                f"{gives} per sample (for two classes: loss='bce_logits' or 'hinge' on one output)"
+            )
+        return
+    if outs.ndim == 2:
+        hint = (
+            " (for classes, use loss='cross_entropy' with int labels)"
+            if outs.shape[1] > 1
+            else " (a list of one: make forward return its Value, as MLP does)"
+        )
+        raise ValueError(
+            f"fit: loss={loss!r} takes one output per sample, to pair with y of shape {ys.shape}; the model "
+            f"gives a list of {outs.shape[1]} per sample{hint}"
+        )
+    if loss == "bce":
+        activation = _output_activation(model)
+        if activation is None and not np.all((outs >= 0.0) & (outs <= 1.0)):
+            problem = "the model's outputs on X are not all in [0, 1]"
+        elif activation not in (None, "sigmoid"):
+            problem = f"the model's output activation is {activation!r}"
+        else:
+            return
+        raise ValueError(
+            f"fit: loss='bce' takes probabilities, but {problem}: use loss='bce_logits' on a linear output "
+            "(the same loss, computed stably), or a sigmoid output (out_activation='sigmoid')"
+        )
+
+
+def _output_activation(model: Module) -> str | None:
+    """The name of the model's output activation where its class tells it (MLP, Neuron), else None."""
+    if type(model) is MLP:
+        return model.out_activation or "linear"
+    if type(model) is Neuron:
+        return model.activation
+    return None
 
 
 def _scalar_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:
@@ -221,13 +333,14 @@ def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArra
 
 
 def _resolve_loss(loss: str | LossFn, accuracy: Correct | None) -> tuple[LossFn, Correct | None]:
+    accuracy = _check.function("fit: accuracy", accuracy)
     if isinstance(loss, str):
         if loss not in LOSSES:
             raise ValueError(f"fit: unknown loss {loss!r}, expected one of {', '.join(LOSSES)} or a function")
         fn, correct = LOSSES[loss]
         return fn, accuracy or correct
     if not callable(loss):
-        raise TypeError(f"fit: loss must be a name or a function, got {type(loss).__name__}")
+        raise TypeError(_check.message("fit: loss", "a name or a function", loss, kind=True))
     return loss, accuracy
 
 

@@ -71,6 +71,18 @@ def test_seed_none_is_accepted(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", MAKERS)
+@pytest.mark.parametrize(
+    ("seed", "error", "shown"),
+    [(-1, ValueError, "got -1"), (1.5, TypeError, "got 1.5 (float)"), ("0", TypeError, "got '0' (str)"),
+     (True, TypeError, "got True (bool)"), ([1, 2], TypeError, "got [1, 2] (list)")],
+)  # fmt: skip
+def test_seed_is_checked(name: str, seed: object, error: type[Exception], shown: str) -> None:
+    expected = f"{name}: seed must be a non-negative integer, a numpy.random.Generator or None, {shown}"
+    with pytest.raises(error, match=f"^{re.escape(expected)}$"):
+        MAKERS[name](10, seed)
+
+
+@pytest.mark.parametrize("name", MAKERS)
 def test_rows_are_shuffled(name: str) -> None:
     _, y = MAKERS[name](100, 0)
     assert not np.array_equal(y, np.sort(y))

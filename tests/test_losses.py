@@ -5,6 +5,7 @@ PyTorch as an oracle when it is installed."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -288,6 +289,39 @@ def test_wrong_kinds_raise_type_error_naming_the_type(call: Callable[[], object]
 def test_binary_targets_outside_0_1(loss: Callable[..., Value], bad: float) -> None:
     with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
         loss(values([0.5, 0.5]), [1.0, bad])
+
+
+@pytest.mark.parametrize(
+    ("probs", "shown"),
+    [([1.5], "1.5 at index 0"), ([0.5, -0.1], "-0.1 at index 1"), ([0.2, math.nan], "nan at index 1"),
+     (np.array([0.5, 0.0, 1.0, 1.2]), "1.2 at index 3")],
+)  # fmt: skip
+def test_bce_predictions_must_be_probabilities(probs: Sequence[float], shown: str) -> None:
+    """As PyTorch's BCELoss: an input outside [0, 1] is an error, not a negative loss."""
+    preds = Value(probs) if isinstance(probs, np.ndarray) else values(probs)  # batched, or one per sample
+    expected = f"binary_cross_entropy: predictions must lie in [0, 1], got {shown}"
+    with pytest.raises(ValueError, match=re.escape(expected) + ".*binary_cross_entropy_with_logits"):
+        binary_cross_entropy(preds, np.ones(len(probs)))
+
+
+@pytest.mark.parametrize(
+    ("preds", "shown"),
+    [([values([1.0, 2.0]), values([0.0, 1.0])], "2 rows of 2 Values (from a model with 2 outputs?)"),
+     ([values([1.0, 2.0, 3.0])], "1 row of 3 Values (from a model with 3 outputs?)"),
+     ([[Value(1.0)], [Value(2.0)]], "2 rows of 1 Value (a list of one: give its Value)"),
+     ([Value(np.zeros(2))], "a list of 1 Value holding a batch of 2 (a list of one: give its Value)"),
+     ([Value(np.zeros(2)), Value(np.ones(2))], "a list of 2 Values holding a batch of 2 each (from a")],
+)  # fmt: skip
+@pytest.mark.parametrize("loss", [mse_loss, binary_cross_entropy_with_logits, hinge_loss])
+def test_several_outputs_per_sample_are_a_shape_error(
+    loss: Callable[..., Value], preds: list[Any], shown: str
+) -> None:
+    """A model with several outputs gives rows (or, batched, one Value per output): these losses take one
+    number per sample. Batched, two outputs for two samples used to pair output k with sample k."""
+    with pytest.raises(
+        ValueError, match=re.escape(f"{loss.__name__}: expected one prediction per sample, got {shown}")
+    ):
+        loss(preds, np.ones(len(preds)))
 
 
 @pytest.mark.parametrize("bad", [0, 2, 0.5, -2])

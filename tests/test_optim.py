@@ -281,29 +281,71 @@ def test_load_state_dict_checks_keys_and_lengths() -> None:
         opt.load_state_dict({"steps": 1, "m": [0.0] * 3, "v": [0.0] * 2})
 
 
+ADAM_STATE = {"steps": 2, "m": [0.1] * 3, "v": [0.2] * 3}
+
+
+def sgd(ps: list[Value]) -> SGD:
+    return SGD(ps, lr=0.1)
+
+
+@pytest.mark.parametrize(
+    ("make", "state", "error", "match"),
+    [
+        (Adam, 5, TypeError, r"^Adam.load_state_dict: state must be a mapping \(from state_dict\(\)\), "
+                             r"got 5 \(int\)$"),
+        (sgd, [("steps", 1)], TypeError, r"^SGD.load_state_dict: state must be a mapping .*\(list\)$"),
+        (sgd, None, TypeError, r"mapping .*got None \(NoneType\)$"),
+        (Adam, {**ADAM_STATE, "lr": 0.1}, ValueError, r"expected keys \['m', 'steps', 'v'\]"),
+        (Adam, {**ADAM_STATE, "steps": -1}, ValueError, "steps must be a non-negative integer, got -1$"),
+        (Adam, {**ADAM_STATE, "steps": 1.5}, TypeError, r"steps must be .*, got 1.5 \(float\)$"),
+        (Adam, {**ADAM_STATE, "v": 5}, TypeError, r"v must be a list of 3 numbers, got 5 \(int\)$"),
+        (Adam, {**ADAM_STATE, "v": "000"}, TypeError, r"v must be a list of 3 numbers, got '000' \(str\)$"),
+        (Adam, {**ADAM_STATE, "v": [0.0, "a"]}, TypeError, r"v\[1\] must be a real number, got 'a' \(str"),
+        (Adam, {**ADAM_STATE, "v": [0.0] * 4}, ValueError, "v has 4 values for 3 params$"),
+        (sgd, {"steps": 1, "momentum_buffer": [[0.0]] * 3}, TypeError, r"momentum_buffer\[0\] must be a"),
+    ],
+)  # fmt: skip
+def test_load_state_dict_refuses_bad_states_and_changes_nothing(
+    make: Callable[[list[Value]], Optimizer], state: Any, error: type[Exception], match: str
+) -> None:
+    params = [Value(x) for x in P0]
+    opt = make(params)
+    for p, g in zip(params, GRADS[0], strict=True):
+        p.grad = g
+    opt.step()
+    before = opt.state_dict()
+    with pytest.raises(error, match=match):
+        opt.load_state_dict(state)
+    assert opt.state_dict() == before
+
+
 # ---------------------------------------------------------------- checks at the boundary
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda ps: SGD(ps, lr=0.0), ValueError, "lr must be a number > 0, got 0.0"),
+        (lambda ps: SGD(ps, lr=0.0), ValueError, "lr must be a finite number > 0, got 0.0"),
         (lambda ps: SGD(ps, lr=-0.1), ValueError, "lr .* got -0.1"),
         (lambda ps: Adam(ps, lr=math.nan), ValueError, "lr .* got nan"),
-        (lambda ps: SGD(ps, lr="0.1"), TypeError, "lr .* got str"),  # type: ignore[arg-type]
+        (lambda ps: SGD(ps, lr="0.1"), TypeError, r"lr .* got '0.1' \(str\)"),  # type: ignore[arg-type]
         (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), ValueError, "momentum .* got -0.5"),
         (lambda ps: SGD(ps, lr=0.1, weight_decay=-1e-4), ValueError, "weight_decay .* got -0.0001"),
         (lambda ps: Adam(ps, weight_decay=-1.0), ValueError, "weight_decay .* got -1.0"),
         (
             lambda ps: Adam(ps, betas=(1.0, 0.999)),
             ValueError,
-            r"betas\[0\] must be a number in \[0, 1\), got 1.0",
+            r"betas\[0\] must be a finite number in \[0, 1\), got 1.0",
         ),
         (lambda ps: Adam(ps, betas=(0.9, -0.1)), ValueError, r"betas\[1\] .* got -0.1"),
         (lambda ps: Adam(ps, betas=(0.9,)), ValueError, "betas must be a pair"),  # type: ignore[arg-type]
         (lambda ps: Adam(ps, betas=0.9), TypeError, "betas must be a pair"),  # type: ignore[arg-type]
-        (lambda ps: Adam(ps, eps=0.0), ValueError, "eps must be a number > 0, got 0.0"),
+        (lambda ps: Adam(ps, eps=0.0), ValueError, "eps must be a finite number > 0, got 0.0"),
         (lambda ps: Adam(ps, eps=-1e-8), ValueError, "eps .* got -1e-08"),
         (lambda ps: LinearLR(SGD(ps, lr=1.0), total_iters=0), ValueError, "total_iters .* got 0"),
-        (lambda ps: LinearLR(SGD(ps, lr=1.0), total_iters=2.5), TypeError, "total_iters .* got float"),  # type: ignore[arg-type]
+        (
+            lambda ps: LinearLR(SGD(ps, lr=1.0), total_iters=2.5),
+            TypeError,
+            r"total_iters .* got 2.5 \(float\)",
+        ),  # type: ignore[arg-type]
         (lambda ps: LinearLR(SGD(ps, lr=1.0), start_factor=0.0), ValueError, "start_factor .* got 0.0"),
         (lambda ps: LinearLR(SGD(ps, lr=1.0), end_factor=1.5), ValueError, "end_factor .* got 1.5"),
         (lambda ps: LinearLR(ps), TypeError, "optimizer must be an Optimizer, got list"),

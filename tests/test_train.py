@@ -1,10 +1,11 @@
-"""fit, History, the command line and the network pictures."""
+"""fit, History and the network pictures (the command line is in test_cli.py)."""
 
 from __future__ import annotations
 
-import json
 import math
+import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,8 +13,7 @@ from helpers import needs_renderer
 
 import nn
 from autograd.viz import render_svg
-from nn.__main__ import main
-from nn.optim import SGD, Adam
+from nn.optim import SGD, Adam, LinearLR
 from nn.train import History, fit
 from nn.viz import draw_network, plot_data, plot_decision_boundary, plot_history
 
@@ -107,30 +107,186 @@ def test_fit_boundary_errors() -> None:
         fit(model, np.array([["a", "b"]]), [1.0], progress=False)
 
 
-def test_cli_trains_micrograd_demo_and_writes_outputs(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("matplotlib", reason="the PNGs need matplotlib: pip install 'glassgrad[plot]'")
-    assert main(["train", "--out", str(tmp_path), "--no-progress"]) == 0
-    out = capsys.readouterr().out
-    assert "final training accuracy: 100%" in out
-    assert "MLP(2 -> [16, 16, 1]" in out
-    model = nn.load(tmp_path / "model.json")
-    assert model.num_parameters() == 337
-    history = json.loads((tmp_path / "history.json").read_text())
-    assert len(history["loss"]) == 100 and history["lr"][0] == 1.0
-    for png in ("loss.png", "boundary.png"):
-        assert (tmp_path / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+XOR_X, XOR_Y = nn.data.xor()
 
 
-def test_cli_options(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    code = main(["train", "--dataset", "spirals", "--samples", "30", "--hidden", "8", "--optimizer", "adam",
-                 "--epochs", "3", "--batch-size", "10", "--out", str(tmp_path), "--no-progress"])  # fmt: skip
-    assert code == 0
-    out = capsys.readouterr().out
-    assert "3 classes" in out and "cross_entropy" in out
-    assert nn.load(tmp_path / "model.json").layers[-1].nout == 3
-    with pytest.raises(SystemExit):
-        main(["train", "--hidden", "a,b"])
-    assert main(["train", "--epochs", "0", "--out", str(tmp_path)]) == 2
+class Untouched:
+    """A model, an optimizer and a callback to hand fit; then check that nothing ran or changed."""
+
+    def __init__(self, model: nn.Module | None = None) -> None:
+        self.model = model or nn.MLP(2, [3, 1], seed=0)
+        self.optimizer = SGD(self.model.parameters(), lr=0.1)
+        self.before = self.model.state_dict()
+        self.epochs: list[int] = []
+
+    def callback(self, epoch: int, history: History) -> None:
+        self.epochs.append(epoch)
+
+    def fit(self, X: Any = XOR_X, y: Any = XOR_Y, **kwargs: Any) -> History:
+        kwargs = {"optimizer": self.optimizer, "callback": self.callback, "epochs": 2, "batch_size": 2,
+                  "progress": False, **kwargs}  # fmt: skip
+        return fit(self.model, X, y, **kwargs)
+
+    def check(self) -> None:
+        assert self.model.state_dict() == self.before and self.optimizer.steps == 0 and not self.epochs
+
+
+def other_schedule() -> LinearLR:
+    return LinearLR(SGD(nn.MLP(2, [1], seed=0).parameters(), lr=0.1))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"schedule": "x"}, TypeError, "schedule must be a learning-rate schedule (with a step() method) "
+                                       "or None, got 'x' (str)"),
+        ({"callback": 5}, TypeError, "callback must be a function or None, got 5 (int)"),
+        ({"accuracy": "yes"}, TypeError, "accuracy must be a function or None, got 'yes' (str)"),
+        ({"epochs": 2.5}, TypeError, "epochs must be a non-negative integer, got 2.5 (float)"),
+        ({"epochs": -1}, ValueError, "epochs must be a non-negative integer, got -1"),
+        ({"batch_size": 0}, ValueError, "batch_size (None for the full batch) must be a positive integer, "
+                                        "got 0"),
+        ({"batch_size": 1.5}, TypeError, "batch_size (None for the full batch) must be a positive integer, "
+                                         "got 1.5 (float)"),
+        ({"shuffle": "no"}, TypeError, "shuffle must be True or False, got 'no' (str)"),
+        ({"progress": None}, TypeError, "progress must be True or False, got None (NoneType)"),
+        ({"batched": 1}, TypeError, "batched must be True or False or None, got 1 (int)"),
+        ({"seed": -1}, ValueError, "seed must be a non-negative integer, a numpy.random.Generator or None, "
+                                   "got -1"),
+        ({"seed": "0"}, TypeError, "seed must be a non-negative integer, a numpy.random.Generator or None, "
+                                   "got '0' (str)"),
+        ({"l2": -1e-4}, ValueError, "l2 must be a finite number >= 0, got -0.0001"),
+        ({"l2": math.nan}, ValueError, "l2 must be a finite number >= 0, got nan"),
+        ({"l2": "0.1"}, TypeError, "l2 must be a finite number >= 0, got '0.1' (str)"),
+        ({"optimizer": "sgd"}, TypeError, "optimizer must be an nn.optim optimizer (SGD, Adam) or None, "
+                                          "got 'sgd' (str)"),
+        ({"loss": "l1"}, ValueError, "unknown loss 'l1', expected one of mse, bce, bce_logits, hinge, "
+                                     "cross_entropy or a function"),
+        ({"loss": 5}, TypeError, "loss must be a name or a function, got 5 (int)"),
+        ({"schedule": other_schedule()}, ValueError, "schedule sets the learning rate of another optimizer "
+                                                     "than the one fit steps"),
+    ],
+)  # fmt: skip
+def test_fit_checks_every_argument_before_the_first_step(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """schedule="x" and callback=5 used to fail only after a step or an epoch had changed the model."""
+    run = Untouched()
+    with pytest.raises(error, match=f"^fit: {re.escape(message)}$"):
+        run.fit(**kwargs)
+    run.check()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        nn.MLP(2, [3, 1], seed=0),
+        nn.MLP(2, [3, 1], out_activation="tanh", seed=0),
+        nn.Neuron(2, "linear", seed=0),
+        nn.Neuron(2, "relu", seed=0),
+    ],
+    ids=["linear MLP", "tanh MLP", "linear Neuron", "relu Neuron"],
+)
+def test_bce_is_refused_on_an_output_that_is_no_probability(model: nn.Module) -> None:
+    run = Untouched(model)
+    with pytest.raises(
+        ValueError,
+        match=r"^fit: loss='bce' takes probabilities, but the model's output activation is "
+        r"'(linear|tanh|relu)': use loss='bce_logits'",
+    ):
+        run.fit(loss="bce")
+    run.check()
+
+
+class Scaled(nn.Module):
+    """A model of our own: fit cannot know its output activation, so it looks at the outputs."""
+
+    def __init__(self, squash: bool) -> None:
+        self.inner = nn.MLP(2, [3, 1], seed=0)
+        self.squash = squash
+
+    def forward(self, x: Any) -> Any:
+        out = self.inner(x) * 10.0
+        return out.sigmoid() if self.squash else out
+
+
+def test_bce_on_a_model_of_ones_own_is_checked_by_its_outputs() -> None:
+    run = Untouched(Scaled(squash=False))
+    with pytest.raises(
+        ValueError,
+        match=r"^fit: loss='bce' takes probabilities, but the model's outputs on X are not all in \[0, 1\]: "
+        r"use loss='bce_logits'",
+    ):
+        run.fit(loss="bce")
+    run.check()
+    for model in [
+        Scaled(squash=True),
+        nn.MLP(2, [3, 1], out_activation="sigmoid", seed=0),
+        nn.Neuron(2, "sigmoid"),
+    ]:
+        assert fit(model, XOR_X, XOR_Y, loss="bce", epochs=1, progress=False).epochs == 1
+
+
+def test_an_optimizer_over_another_model_is_refused_a_part_of_this_one_is_not() -> None:
+    run = Untouched()
+    other = nn.MLP(2, [3, 1], seed=1)
+    with pytest.raises(ValueError, match=r"^fit: the optimizer holds none of the model's 13 parameters"):
+        run.fit(optimizer=Adam(other.parameters()))
+    run.check()
+    first, last = run.model.layers  # type: ignore[attr-defined]
+    fit(run.model, XOR_X, XOR_Y, optimizer=SGD(last.parameters(), lr=0.1), epochs=3, progress=False)
+    assert first.state_dict() == nn.MLP(2, [3, 1], seed=0).layers[0].state_dict()  # fine-tuning a part
+    assert last.state_dict() != nn.MLP(2, [3, 1], seed=0).layers[1].state_dict()
+
+
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize("loss", ["mse", "bce_logits", "hinge"])
+def test_several_outputs_for_one_target_per_sample_are_refused_up_front(loss: str, batched: bool) -> None:
+    run = Untouched(nn.MLP(2, [3, 2], seed=0))
+    y = 2 * XOR_Y - 1 if loss == "hinge" else XOR_Y
+    with pytest.raises(
+        ValueError,
+        match=rf"^fit: loss='{loss}' takes one output per sample, to pair with y of shape \(4,\); "
+        r"the model gives a list of 2 per sample \(for classes, use loss='cross_entropy'",
+    ):
+        run.fit(y=y, loss=loss, batched=batched)
+    run.check()
+
+
+def test_a_list_of_one_output_is_refused_with_a_hint() -> None:
+    run = Untouched(nn.Layer(2, 1, seed=0))
+    with pytest.raises(
+        ValueError, match=r"gives a list of 1 per sample \(a list of one: make forward return its Value"
+    ):
+        run.fit(loss="mse")
+    run.check()
+
+
+def test_cross_entropy_needs_one_output_per_class() -> None:
+    run = Untouched()
+    with pytest.raises(
+        ValueError,
+        match=r"^fit: loss='cross_entropy' takes one output \(logit\) per class, at least 2; "
+        "the model gives one Value per sample",
+    ):
+        run.fit(y=XOR_Y.astype(int), loss="cross_entropy")
+    run.check()
+
+
+@pytest.mark.parametrize(
+    ("loss", "y", "match"),
+    [("hinge", [1, -1, -1, 0], r"hinge_loss: labels must be -1 or \+1, got 0.0 at index 3"),
+     ("bce_logits", [0, 1, 1, 2], r"targets must lie in \[0, 1\], got 2.0 at index 3"),
+     ("cross_entropy", [0, 1, 1, 3], r"cross_entropy: targets must lie in 0 \.\. 1, got 0 \.\. 3")],
+)  # fmt: skip
+def test_targets_of_every_batch_are_checked_before_the_first_step(
+    loss: str, y: list[int], match: str
+) -> None:
+    """With minibatches, a bad target in a later batch used to stop training after some steps."""
+    run = Untouched(nn.MLP(2, [3, 2 if loss == "cross_entropy" else 1], seed=0))
+    with pytest.raises(ValueError, match=match):
+        run.fit(y=np.array(y), loss=loss, shuffle=False)
+    run.check()
 
 
 @needs_renderer
