@@ -683,6 +683,8 @@ def _draw(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> NDA
 
 def _as_inputs(x: object, nin: int, who: str) -> Row:
     """Check one example of ``nin`` inputs and make them a ``Row`` of Values, read once for all neurons."""
+    if type(x) is Row and len(x) == nin:  # checked already: a Layer hands its Row to every neuron
+        return x
     batch_hint = "; for a batch of examples use predict(X)"
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
