@@ -100,13 +100,15 @@ def test_the_site_has_its_pages(site: Path) -> None:
     assert {"03_backprop_by_hand_vs_engine", "numerics", "getting-started"} <= names
 
 
-def test_every_page_typesets_its_maths_and_asks_nothing_of_the_network(site: Path, browser: Any) -> None:
-    typeset = {}
+def test_every_page_as_a_reader_sees_it_offline(site: Path, browser: Any) -> None:
+    """At desktop width: no raw TeX in the prose, every image loaded, nothing asked of the network, and
+    the layout (see LAYOUT); at phone width, the layout again."""
+    typeset, problems = {}, {}
     for page_file in pages(site):
+        name = str(page_file.relative_to(site))
         page, left = open_offline(browser, page_file)
         text = page.evaluate(PROSE)
         raw = RAW_TEX.search(text)
-        name = str(page_file.relative_to(site))
         around = text[max(0, raw.start() - 40) : raw.end() + 40] if raw else ""
         assert raw is None, f"{name}: raw TeX a reader sees: ...{around}..."
         broken = page.eval_on_selector_all(
@@ -115,10 +117,16 @@ def test_every_page_typesets_its_maths_and_asks_nothing_of_the_network(site: Pat
         assert broken == [], f"{name}: images that did not load: {broken}"
         assert left == [], f"{name}: requests that left the machine: {left}"
         typeset[name] = page.eval_on_selector_all("article math", "ms => ms.length")
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            found = page.evaluate(LAYOUT, width >= 1280)
+            if found:
+                problems[f"{name} at {width} px"] = found
         page.context.close()
     # the notebooks full of maths show it typeset
     assert typeset["notebooks/03_backprop_by_hand_vs_engine/index.html"] > 50
     assert typeset["notebooks/01_derivatives_by_nudging/index.html"] > 5
+    assert problems == {}
 
 
 def test_typeset_maths_is_drawn_as_maths(site: Path, browser: Any) -> None:
@@ -130,3 +138,28 @@ def test_typeset_maths_is_drawn_as_maths(site: Path, browser: Any) -> None:
     )
     assert above is True
     page.context.close()
+
+
+# What a reader cannot see: the page scrolls sideways, or a block cuts its content off (hidden overflow)
+# instead of scrolling it; and, at desktop width, a notebook's printed table that does not fit.
+LAYOUT = """(wide) => {
+  const problems = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    problems.push("the page scrolls sideways: " + document.documentElement.scrollWidth + " px");
+  }
+  const article = document.querySelector("article") || document.body;
+  for (const e of article.querySelectorAll("*")) {
+    const s = getComputedStyle(e);
+    if ((s.overflowX === "hidden" || s.overflowX === "clip") && e.scrollWidth > e.clientWidth + 2
+        && e.clientWidth > 0) {
+      problems.push("cut off: " + e.tagName + "." + String(e.className).slice(0, 40)
+        + " (" + e.scrollWidth + " px in " + e.clientWidth + ")");
+    }
+  }
+  if (wide) {
+    for (const t of article.querySelectorAll(".jp-OutputArea .md-typeset__scrollwrap")) {
+      if (t.scrollWidth > t.clientWidth + 1) problems.push("a printed table scrolls: " + t.scrollWidth);
+    }
+  }
+  return [...new Set(problems)];
+}"""
