@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from helpers import needs_renderer
 
 import autograd
+import nn
 from autograd import Value, scope
 from autograd.viz import Picture, backward_steps, draw_dot, has_system_graphviz, render, render_svg
 
@@ -221,3 +225,24 @@ def test_collapse_folds_parameters_into_their_scope() -> None:
     assert pic.source.count("shape=record") == 2
     # Layer 0: 4 neurons x (2 weights, a bias, w·x+b, relu) = 20 nodes
     assert boxes[0][1] == "(20 nodes)"
+
+
+def fresh_python(code: str) -> str:
+    """Run ``code`` in a new interpreter, importing this checkout, and return what it prints."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_viz_submodules_load_on_first_use_only() -> None:
+    # `import nn` stays light (no matplotlib, no graphviz) and `nn.viz` is there when asked for.
+    out = fresh_python(
+        "import sys, nn, autograd\n"
+        "print(sorted(m for m in ('matplotlib', 'graphviz', 'nn.viz', 'autograd.viz') if m in sys.modules))\n"
+        "print(callable(nn.viz.draw_network), callable(autograd.viz.draw_dot), 'matplotlib' in sys.modules)\n"
+        "print('viz' in dir(nn), 'viz' in dir(autograd))\n"
+    )
+    assert out.split("\n")[:3] == ["[]", "True True False", "True True"]
+    with pytest.raises(AttributeError, match="module 'nn' has no attribute 'vis'"):
+        nn.vis  # type: ignore[attr-defined]  # noqa: B018
