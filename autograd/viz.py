@@ -70,20 +70,25 @@ class Picture(graphviz.Digraph):  # type: ignore[misc]
 
 def draw_dot(
     root: Value,
+    format: str = "svg",  # noqa: A002 - micrograd's and graphviz's name
     rankdir: str = "LR",
+    *,
     show: str = "data+grad",
     color: str | None = "grad",
     max_nodes: int = 500,
     collapse: Collapse = None,
     digits: int = 4,
-    *,
     grads: dict[int, float] | None = None,
     highlight: Value | None = None,
 ) -> Picture:
     """Draw the graph that computes ``root``.
 
+    The first three parameters are micrograd's (``draw_dot(root, format="svg", rankdir="LR")``); the
+    others are keywords.
+
     Args:
         root: the output Value.
+        format: the output format that ``.pipe()`` and ``.render()`` use, as in ``graphviz.Digraph``.
         rankdir: Graphviz direction, ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
         show: what each box shows besides its label: ``"data+grad"``, ``"data"``, ``"grad"`` or ``"none"``.
         color: ``"grad"`` fills boxes by gradient (with a legend); ``None`` draws plain boxes.
@@ -113,7 +118,12 @@ def draw_dot(
         raise ValueError(f"show must be one of {sorted(_SHOW)}, got {show!r}")
     if color not in ("grad", None):
         raise ValueError(f"color must be 'grad' or None, got {color!r}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
+    if format in _RANKDIRS:  # draw_dot(root, "TB") from before format came second
+        raise ValueError(
+            f"format must be an output format such as 'svg' or 'png', got {format!r}: "
+            f"the direction comes third, draw_dot(root, 'svg', {format!r}), or pass rankdir={format!r}"
+        )
+    if rankdir not in _RANKDIRS:
         raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     _check_count("digits", digits, 1, 17)
     _check_count("max_nodes", max_nodes, 1)
@@ -138,7 +148,7 @@ def draw_dot(
             return grads.get(id(v), 0.0), id(v) in grads
         return v.grad, root.grad != 0.0
 
-    dot = Picture(format="svg", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
+    dot = Picture(format=format, graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     dot.attr("node", fontname="Helvetica", fontsize="11")
     clusters: dict[scope, graphviz.Digraph] = {}
 
@@ -287,6 +297,7 @@ def has_svg_renderer() -> bool:
 
 
 # ------------------------------------------------------------------------------------ helpers
+_RANKDIRS = ("LR", "RL", "TB", "BT")
 _SHOW = {"data+grad": ("data", "grad"), "data": ("data",), "grad": ("grad",), "none": ()}
 
 

@@ -246,3 +246,18 @@ def test_viz_submodules_load_on_first_use_only() -> None:
     assert out.split("\n")[:3] == ["[]", "True True False", "True True"]
     with pytest.raises(AttributeError, match="module 'nn' has no attribute 'vis'"):
         nn.vis  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_micrograd_signature_root_format_rankdir() -> None:
+    # micrograd's trace_graph.ipynb and its lecture: draw_dot(y), draw_dot(y, format="svg", rankdir="LR")
+    y = Value(2.0, label="y") * 3.0
+    assert draw_dot(y).format == "svg" and "rankdir=LR" in draw_dot(y).source
+    assert draw_dot(y, format="svg", rankdir="LR").format == "svg"
+    pic = draw_dot(y, "png", "TB")
+    assert pic.format == "png" and "rankdir=TB" in pic.source
+    with pytest.raises(ValueError, match=r"format.*got 'TB'.*rankdir='TB'"):
+        draw_dot(y, "TB")  # the old positional rankdir says where it went
+    with pytest.raises(ValueError, match="unknown format"):
+        draw_dot(y, "gif89")
+    with pytest.raises(TypeError):
+        draw_dot(y, "svg", "LR", "data")  # type: ignore[misc]  # the other options are keywords
