@@ -37,6 +37,9 @@ from autograd.explain import format_number, replay_backward
 
 Collapse = bool | str | Iterable[str] | Callable[[scope], bool] | None
 
+FOLD_ABOVE = 200  # collapse=None folds the innermost scopes of a graph of more Values than this
+_FOLDED_NOTE = "{} Values: neurons (innermost scopes) folded; pass collapse=False to unfold"
+
 # Diverging scale: gradient magnitudes 1e-4 .. 1e2 map from pale to deep.
 _POSITIVE = ((0xE8, 0xF1, 0xFA), (0x08, 0x45, 0x94))  # blues
 _NEGATIVE = ((0xFC, 0xE8, 0xE4), (0xA5, 0x0F, 0x15))  # reds
@@ -94,7 +97,9 @@ def draw_dot(
         color: ``"grad"`` fills boxes by gradient (with a legend); ``None`` draws plain boxes.
         max_nodes: refuse (with a clear error) to draw more Values than this; Graphviz would crawl.
         collapse: scopes to draw as one box each: ``True`` for every outermost scope, a scope name, a
-            list of names, or a function ``scope -> bool``.
+            list of names, or a function ``scope -> bool``; ``False`` for none. ``None`` (the default)
+            folds each innermost scope (in ``nn``, each neuron) when the graph has more than
+            ``FOLD_ABOVE`` (200) Values, and says so in the picture; a smaller graph is drawn whole.
         digits: significant digits for data and grad.
         grads: gradients to show instead of ``.grad``, keyed by ``id(value)`` (``backward_steps`` uses it).
         highlight: a Value to outline, such as the node being processed.
@@ -131,7 +136,9 @@ def draw_dot(
     # Each Value's scope; a parameter (a leaf made outside any scope) goes with the neurons using it.
     leaf_scopes = _leaf_scopes(order)
     scope_of = {id(v): v.scope or leaf_scopes.get(id(v)) for v in order}
-    box_of = _collapsed_boxes(order, scope_of, _collapse_rule(collapse))
+    fold = collapse is None and len(order) > FOLD_ABOVE
+    rule = _innermost(scope_of.values()) if fold else _collapse_rule(collapse)
+    box_of = _collapsed_boxes(order, scope_of, rule)
     values = [v for v in order if id(v) not in box_of]
     count = len(values) + len(set(box_of.values()))
     if count > max_nodes:
@@ -191,6 +198,8 @@ def draw_dot(
                 edges.add((tail, head))
                 dot.edge(tail, head)
     _attach_clusters(dot, clusters)
+    if fold and box_of:
+        dot.attr(label=_FOLDED_NOTE.format(len(order)), labelloc="t", labeljust="l", fontsize="11")
     if color == "grad":
         dot.subgraph(_legend())
     return dot
@@ -381,6 +390,12 @@ def _collapse_rule(collapse: Collapse) -> Callable[[scope], bool]:
         return collapse
     names = set(collapse)
     return lambda s: s.name in names
+
+
+def _innermost(homes: Iterable[scope | None]) -> Callable[[scope], bool]:
+    """The rule that folds the scopes no other scope of the graph is inside of (in ``nn``, the neurons)."""
+    outer = {s for home in set(homes) if home is not None for s in home.path()[:-1]}
+    return lambda s: s not in outer
 
 
 def _collapsed_boxes(

@@ -261,3 +261,27 @@ def test_micrograd_signature_root_format_rankdir() -> None:
         draw_dot(y, "gif89")
     with pytest.raises(TypeError):
         draw_dot(y, "svg", "LR", "data")  # type: ignore[misc]  # the other options are keywords
+
+
+def mlp_output(nouts: list[int]) -> Value:
+    """One sample through ``nn.MLP(2, nouts)``, after its backward pass."""
+    out = nn.MLP(2, nouts, seed=0)([0.5, -1.0])
+    assert isinstance(out, Value)
+    out.backward()
+    return out
+
+
+@needs_renderer
+def test_big_graphs_fold_their_neurons_and_say_so() -> None:
+    big = mlp_output([16, 16, 1])  # micrograd's demo model: 404 Values
+    svg = parse(render_svg(draw_dot(big)))
+    folded = [texts(g) for g in groups(svg, "node") if "nodes)" in "".join(texts(g))]
+    assert len(folded) == 16 + 16 + 1 and ["Neuron 3", "(5 nodes)"] in folded
+    assert any("collapse=False" in t for t in texts(groups(svg, "graph")[0]))  # the picture says so
+    unfolded = draw_dot(big, collapse=False)
+    assert "box3d" not in unfolded.source and "collapse=False" not in unfolded.source
+    assert unfolded.source.count("shape=record") == len(autograd.topological_order(big))
+    small = draw_dot(mlp_output([3, 3, 1]))
+    assert "box3d" not in small.source and "collapse=False" not in small.source
+    layers = draw_dot(big, collapse=lambda s: s.name.startswith("Layer"))  # an explicit rule is kept
+    assert layers.source.count("box3d") == 3 and "collapse=False" not in layers.source
