@@ -37,6 +37,7 @@ from autograd.explain import format_number, replay_backward
 
 Collapse = bool | str | Iterable[str] | Callable[[scope], bool] | None
 
+LEGEND_ABOVE = 20  # legend=None draws the gradient key for more Value boxes than this
 FOLD_ABOVE = 200  # collapse=None folds the innermost scopes of a graph of more Values than this
 _FOLDED_NOTE = "{} Values: neurons (innermost scopes) folded; pass collapse=False to unfold"
 
@@ -81,6 +82,7 @@ def draw_dot(
     max_nodes: int = 500,
     collapse: Collapse = None,
     digits: int = 4,
+    legend: bool | None = None,
     grads: dict[int, float] | None = None,
     highlight: Value | None = None,
 ) -> Picture:
@@ -94,7 +96,10 @@ def draw_dot(
         format: the output format that ``.pipe()`` and ``.render()`` use, as in ``graphviz.Digraph``.
         rankdir: Graphviz direction, ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
         show: what each box shows besides its label: ``"data+grad"``, ``"data"``, ``"grad"`` or ``"none"``.
-        color: ``"grad"`` fills boxes by gradient (with a legend); ``None`` draws plain boxes.
+        color: ``"grad"`` fills boxes by gradient; ``None`` draws plain boxes.
+        legend: a small key of the gradient colours beside the graph: ``True``, ``False``, or ``None``
+            (the default) for one only where colours need explaining: when the boxes do not print
+            their gradient (``show``), or there are more than ``LEGEND_ABOVE`` (20) of them to compare.
         max_nodes: refuse (with a clear error) to draw more Values than this; Graphviz would crawl.
         collapse: scopes to draw as one box each: ``True`` for every outermost scope, a scope name, a
             list of names, or a function ``scope -> bool``; ``False`` for none. ``None`` (the default)
@@ -123,6 +128,8 @@ def draw_dot(
         raise ValueError(f"show must be one of {sorted(_SHOW)}, got {show!r}")
     if color not in ("grad", None):
         raise ValueError(f"color must be 'grad' or None, got {color!r}")
+    if legend is not None and not isinstance(legend, bool):
+        raise TypeError(f"legend must be True, False or None, got {type(legend).__qualname__}")
     if format in _RANKDIRS:  # draw_dot(root, "TB") from before format came second
         raise ValueError(
             f"format must be an output format such as 'svg' or 'png', got {format!r}: "
@@ -155,8 +162,14 @@ def draw_dot(
             return grads.get(id(v), 0.0), id(v) in grads
         return v.grad, root.grad != 0.0
 
-    dot = Picture(format=format, graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
+    # Compact: boxes stack label, data and grad; op ellipses fit their text; ranks sit close.
+    dot = Picture(
+        format=format,
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "ranksep": "0.25", "nodesep": "0.12"},
+    )
     dot.attr("node", fontname="Helvetica", fontsize="11")
+    stacked = rankdir in ("LR", "RL")  # a record's fields run across the direction of the graph
+    fills: set[str] = set()
     clusters: dict[scope, graphviz.Digraph] = {}
 
     def home(v: Value) -> graphviz.Digraph:
@@ -166,10 +179,11 @@ def draw_dot(
     for v in values:
         g, computed = grad_of(v)
         fill = _fill(g, computed) if color == "grad" else _ZERO
+        fills.add(fill)
         style = "filled,bold" if v is highlight else "filled"
         home(v).node(
             _id(v),
-            label=_record(v, g, show, computed, digits),
+            label=_record(v, g, show, computed, digits, stacked),
             shape="record",
             style=style,
             fillcolor=fill,
@@ -178,7 +192,15 @@ def draw_dot(
             penwidth="3" if v is highlight else "1",
         )
         if v.parents:
-            home(v).node(_id(v) + "op", label=v.op, shape="ellipse", fontsize="10", margin="0.02")
+            home(v).node(
+                _id(v) + "op",
+                label=v.op,
+                shape="ellipse",
+                fontsize="10",
+                margin="0.03,0.01",
+                width="0",
+                height="0",
+            )
             dot.edge(_id(v) + "op", _id(v))
     sizes: dict[scope, int] = {}
     for box in box_of.values():
@@ -200,8 +222,13 @@ def draw_dot(
     _attach_clusters(dot, clusters)
     if fold and box_of:
         dot.attr(label=_FOLDED_NOTE.format(len(order)), labelloc="t", labeljust="l", fontsize="11")
-    if color == "grad":
-        dot.subgraph(_legend())
+    if legend is None:
+        legend = "grad" not in show or len(values) > LEGEND_ABOVE
+    if color == "grad" and legend:
+        dot.subgraph(_legend(fills))
+        # Beside the output, where it takes no height: one rank on, level with it.
+        last = _box_id(box_of[id(root)]) if id(root) in box_of else _id(root)
+        dot.edge(last, "legend 0", style="invis")
     return dot
 
 
@@ -318,14 +345,17 @@ def _box_id(s: scope) -> str:
     return f"s{id(s)}"
 
 
-def _record(v: Value, g: float, show: str, computed: bool, digits: int) -> str:
+def _record(v: Value, g: float, show: str, computed: bool, digits: int, stacked: bool) -> str:
+    """A record label: the Value's label, data and grad, one above the other. In a left-to-right graph
+    a record's fields stack by themselves (``stacked``); braces stack them in a top-to-bottom one."""
     fields = [_escape(v.label)] if v.label else []
     for item in _SHOW[show]:
         if item == "data":
             fields.append(f"data {format_number(v.data, digits)}")
         else:
             fields.append(f"grad {format_number(g, digits)}" if computed else "grad —")
-    return "{ " + " | ".join(fields or [" "]) + " }"
+    text = " | ".join(fields or [" "])
+    return text if stacked else "{ " + text + " }"
 
 
 def _plain(g: Any) -> float:
@@ -361,20 +391,31 @@ def _ink(fill: str) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
 
 
-def _legend() -> graphviz.Digraph:
-    """A row of swatches (plain nodes, not an HTML table: the WebAssembly Graphviz has no HTML labels)."""
-    legend = graphviz.Digraph(name="cluster_legend", graph_attr={"label": "gradient", "fontsize": "10"})
-    legend.attr(rank="same")
-    swatches = [
+def _legend(fills: set[str]) -> graphviz.Digraph:
+    """A small key: swatches from -100 to +100 (a column, +100 on top, in a left-to-right graph; a
+    row in a top-to-bottom one), and "nan" and "not computed" if the picture has them. Plain nodes, not
+    an HTML table: the WebAssembly Graphviz has no HTML labels."""
+    legend = graphviz.Digraph(
+        name="cluster_legend",
+        graph_attr={"label": "grad", "fontsize": "10", "style": "rounded", "color": "#bbbbbb", "margin": "4"},
+        node_attr={
+            "shape": "box",
+            "style": "filled",
+            "fontsize": "10",
+            "width": "0.4",
+            "height": "0",
+            "margin": "0.04,0.01",
+        },
+    )
+    swatches = [(t, f) for t, f in (("not computed", _NOT_COMPUTED), ("nan", _NAN)) if f in fills]
+    swatches += [
         (f"{g:+g}" if g else "0", _fill(g, True)) for g in (-100.0, -1.0, -0.01, 0.0, 0.01, 1.0, 100.0)
     ]
-    swatches += [("nan", _NAN), ("not computed", _NOT_COMPUTED)]
-    for i, (text, fill) in enumerate(swatches):
-        legend.node(
-            f"legend{i}", label=text, shape="box", style="filled", fillcolor=fill, fontcolor=_ink(fill)
-        )
-        if i:
-            legend.edge(f"legend{i - 1}", f"legend{i}", style="invis")
+    with legend.subgraph(graph_attr={"rank": "same"}) as column:  # one rank: across the graph's direction
+        for i, (text, fill) in enumerate(swatches):
+            column.node(f"legend {text}", label=text, fillcolor=fill, fontcolor=_ink(fill))
+            if i:
+                column.edge(f"legend {swatches[i - 1][0]}", f"legend {text}", style="invis")  # in order
     return legend
 
 

@@ -31,6 +31,14 @@ def texts(g: ET.Element) -> list[str]:
     return [t.text or "" for t in g.iter(f"{SVG}text")]
 
 
+def y(e: ET.Element) -> float:
+    return float(e.get("y", "nan"))
+
+
+def title(g: ET.Element) -> str:
+    return g.findtext(f"{SVG}title") or ""
+
+
 def fill(g: ET.Element) -> str:
     shape = next(e for e in g if e.tag in (f"{SVG}polygon", f"{SVG}path", f"{SVG}ellipse"))
     return shape.get("fill", "")
@@ -124,7 +132,7 @@ def test_scopes_become_clusters_and_can_collapse() -> None:
     _, loss = neuron_graph()
     svg = parse(render_svg(draw_dot(loss)))
     clusters = {texts(g)[0] for g in groups(svg, "cluster") if texts(g)}
-    assert "neuron" in clusters and "gradient" in clusters
+    assert "neuron" in clusters
     collapsed = parse(render_svg(draw_dot(loss, collapse="neuron")))
     names = [texts(g) for g in groups(collapsed, "node")]
     # the two products, a (their sum) and y, and the leaves only the neuron uses: x1, x2, w1, w2
@@ -203,6 +211,8 @@ def test_bad_arguments() -> None:
         draw_dot(Value(1.0), show="everything")
     with pytest.raises(ValueError, match="color"):
         draw_dot(Value(1.0), color="data")
+    with pytest.raises(TypeError, match="legend must be True, False or None, got str"):
+        draw_dot(Value(1.0), legend="small")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="backend"):
         render_svg(draw_dot(Value(1.0)), backend="cairo")
 
@@ -285,3 +295,62 @@ def test_big_graphs_fold_their_neurons_and_say_so() -> None:
     assert "box3d" not in small.source and "collapse=False" not in small.source
     layers = draw_dot(big, collapse=lambda s: s.name.startswith("Layer"))  # an explicit rule is kept
     assert layers.source.count("box3d") == 3 and "collapse=False" not in layers.source
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+ASSET = Path(__file__).resolve().parents[1] / "docs" / "assets" / "graph.svg"
+
+
+def readme_expression() -> Value:
+    """``o`` of the README's "The engine in 15 lines", run as written."""
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "draw_dot" in b)
+    namespace: dict[str, object] = {"print": lambda *args: None}
+    exec(block, namespace)
+    o = namespace["o"]
+    assert isinstance(o, Value)
+    return o
+
+
+def text_px_at(svg: ET.Element, shown_width_px: float) -> float:
+    """The smallest font of the boxes (Value and op nodes), in screen px, with the picture shown at most
+    ``shown_width_px`` wide (scaled down to fit, never up). Graphviz writes width in pt (1pt = 4/3 px)
+    and its coordinates, font sizes included, in pt too (the viewBox)."""
+    width_px = float(svg.get("width", "").removesuffix("pt")) * 4 / 3
+    px_per_unit = width_px / float(svg.get("viewBox", "").split()[2]) * min(1.0, shown_width_px / width_px)
+    sizes = [float(t.get("font-size", "0")) for g in groups(svg, "node") for t in g.iter(f"{SVG}text")]
+    return min(sizes) * px_per_unit
+
+
+@needs_renderer
+def test_readme_picture_is_readable_at_800px() -> None:
+    svg = parse(render_svg(draw_dot(readme_expression())))
+    assert text_px_at(svg, 800) >= 8  # readable when the page shows it 800 px wide
+    assert not [g for g in groups(svg, "cluster") if "grad" in texts(g)]  # a small graph has no key
+    assert text_px_at(parse(ASSET.read_text(encoding="utf-8")), 800) >= 8  # and so is the committed one
+
+
+@needs_renderer
+def test_gradient_key_is_small_and_optional() -> None:
+    _, loss = neuron_graph()
+    loss.backward()
+
+    def key(**options: object) -> list[str]:
+        """The key's texts, top to bottom."""
+        svg = parse(render_svg(draw_dot(loss, **options)))  # type: ignore[arg-type]
+        keys = [g for g in groups(svg, "cluster") + groups(svg, "node") if "legend" in title(g)]
+        return [t.text or "" for t in sorted((t for g in keys for t in g.iter(f"{SVG}text")), key=y)]
+
+    assert key() == []  # 11 boxes that print their gradient: colours need no key
+    assert key(legend=True) == ["grad", "+100", "+1", "+0.01", "0", "-0.01", "-1", "-100"]
+    assert key(show="data") == key(legend=True)  # the gradient is only a colour: explained
+    assert key(show="data", legend=False) == key(color=None, legend=True) == []
+    big = mlp_output([3, 3, 1])  # 40 Values: a key, and it adds no height and little width
+    assert key(legend=False) == [] and draw_dot(big).source.count("shape=record") > 20
+    with_key, without = (parse(render_svg(draw_dot(big, legend=shown))) for shown in (None, False))
+    assert [title(g) for g in groups(with_key, "cluster")].count("cluster_legend") == 1
+    assert size_pt(with_key)[0] <= size_pt(without)[0] + 60
+    assert size_pt(with_key)[1] == size_pt(without)[1]
+
+
+def size_pt(svg: ET.Element) -> tuple[float, float]:
+    return float(svg.get("width", "").removesuffix("pt")), float(svg.get("height", "").removesuffix("pt"))
