@@ -8,6 +8,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import needs_renderer
 
@@ -354,3 +355,17 @@ def test_gradient_key_is_small_and_optional() -> None:
 
 def size_pt(svg: ET.Element) -> tuple[float, float]:
     return float(svg.get("width", "").removesuffix("pt")), float(svg.get("height", "").removesuffix("pt"))
+
+
+def test_numbers_given_to_a_model_are_drawn_as_x0_x1() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    assert "x0 | data 0.5 | grad" in draw_dot(model([0.5, -1.0])).source
+
+    def inputs(out: Value, module: nn.Module) -> list[str]:
+        params = {id(p) for p in module.parameters()}
+        return [v.label for v in autograd.topological_order(out) if not v.parents and id(v) not in params]
+
+    neuron, layer = nn.Neuron(2, seed=0), nn.Layer(2, 2, seed=0)
+    assert inputs(neuron(np.array([0.5, -1.0])), neuron) == ["x0", "x1"]
+    mine = Value(0.5)  # a Value of the caller's keeps its label, even none
+    assert sorted(inputs(layer([mine, 3.0])[0], layer)) == ["", "x1"] and mine.label == ""
