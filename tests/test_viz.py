@@ -36,6 +36,11 @@ def y(e: ET.Element) -> float:
     return float(e.get("y", "nan"))
 
 
+def path(g: ET.Element) -> str:
+    """The drawing of a line (an edge group's path), or "" for an invisible one."""
+    return next((p.get("d", "") for p in g.iter(f"{SVG}path")), "")
+
+
 def title(g: ET.Element) -> str:
     return g.findtext(f"{SVG}title") or ""
 
@@ -369,3 +374,52 @@ def test_numbers_given_to_a_model_are_drawn_as_x0_x1() -> None:
     assert inputs(neuron(np.array([0.5, -1.0])), neuron) == ["x0", "x1"]
     mine = Value(0.5)  # a Value of the caller's keeps its label, even none
     assert sorted(inputs(layer([mine, 3.0])[0], layer)) == ["", "x1"] and mine.label == ""
+
+
+@needs_renderer
+def test_network_picture_of_micrograds_mlp_is_readable() -> None:
+    from nn.viz import EDGE_LABELS_UP_TO, draw_network
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    pic = draw_network(model)
+    svg = parse(render_svg(pic))
+    assert set(re.findall(r"fontname=(\w+)", pic.source)) == {"Helvetica"}  # one font
+    assert {t.get("font-family") for t in svg.iter(f"{SVG}text")} == {"Helvetica,sans-Serif"}
+    # every number sits in a filled circle drawn over the lines, or in a title above them all
+    kinds = [g.get("class") for g in svg.iter(f"{SVG}g") if g.get("class") in ("node", "edge")]
+    assert kinds == sorted(kinds)  # "edge"s, then "node"s
+    lines = [g for g in groups(svg, "edge") if path(g)]
+    assert len(lines) == 2 * 16 + 16 * 16 + 16 and not any(texts(g) for g in lines)  # 304 weights, unlabelled
+    assert not [p for g in lines for p in g.iter(f"{SVG}polygon")]  # no arrowheads
+    top = min(float(n) for g in lines for n in re.findall(r"-?[\d.]+", path(g))[1::2])
+    titles = [t for g in groups(svg, "node") if title(g).startswith("T") for t in g.iter(f"{SVG}text")]
+    assert [t.text for t in titles] == [
+        "inputs",
+        "2",
+        "layer 1",
+        "16 relu",
+        "layer 2",
+        "16 relu",
+        "output",
+        "1 linear",
+    ]
+    assert max(y(t) for t in titles) < top
+    # a line's width and strength grow with its weight's size
+    widths = sorted(
+        (abs(w.data), float(m.group(1)))
+        for k, layer in enumerate(model.layers, 1)
+        for j, neuron in enumerate(layer.neurons)
+        for i, w in enumerate(neuron.w)
+        if (m := re.search(rf"\bL{k - 1}_{i} -> L{k}_{j} \[.*penwidth=([\d.]+)", pic.source))
+    )
+    assert len(widths) == 304 and [p for _, p in widths] == sorted(p for _, p in widths)
+    assert widths[0][1] < 0.5 < 2.5 < widths[-1][1]
+    # a lone neuron's few lines, which cannot cross, carry their weights
+    neuron = nn.Neuron(3, seed=0)
+    labels = [texts(g) for g in groups(parse(render_svg(draw_network(neuron))), "edge") if texts(g)]
+    assert sorted(labels) == sorted([[f"{w.data:.2f}"] for w in neuron.w])
+    many = nn.Neuron(EDGE_LABELS_UP_TO + 1, seed=0)
+    assert not [g for g in groups(parse(render_svg(draw_network(many))), "edge") if texts(g)]
+    assert "label=" not in "".join(
+        ln for ln in draw_network(nn.MLP(2, [3, 1])).source.splitlines() if "->" in ln
+    )
