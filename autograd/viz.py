@@ -272,7 +272,10 @@ def draw_dot(
             tail = _box_id(box_of[id(p)]) if id(p) in box_of else _id(p)
             if head != tail and (tail, head) not in edges:
                 edges.add((tail, head))
-                dot.edge(tail, head)
+                # Into an op of another scope, a rank more: the scope's parameters then need not share a
+                # rank with what comes in, and scopes (layers) sit side by side instead of in a staircase.
+                across = id(v) not in box_of and scope_of[id(p)] is not scope_of[id(v)]
+                dot.edge(tail, head, minlen="2" if across else None)
     _attach_clusters(dot, clusters)
     if fold and box_of:
         dot.attr(label=_FOLDED_NOTE.format(len(order)), labelloc="t", labeljust="l", fontsize="11")

@@ -448,3 +448,20 @@ def test_pipe_and_render_give_svg_without_the_system_program(
     ):
         with pytest.raises(RuntimeError, match=r"PNG|PDF.*apt-get install graphviz.*SVG works"):
             fails()
+
+
+@needs_renderer
+def test_layers_sit_side_by_side_not_in_a_staircase() -> None:
+    svg = parse(render_svg(draw_dot(mlp_output([3, 3, 1]), collapse=False)))
+
+    def x_span(name: str) -> tuple[float, float]:
+        (g,) = (g for g in groups(svg, "cluster") if texts(g)[:1] == [name])
+        xs = [
+            float(n)
+            for n in re.findall(r"-?[\d.]+", path(g) or g.find(f"{SVG}polygon").get("points", ""))[::2]
+        ]
+        return min(xs), max(xs)
+
+    spans = [x_span(f"Layer {k}") for k in range(3)]
+    assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]  # each layer right of the one before
+    assert size_pt(svg)[1] < size_pt(svg)[0]  # so the picture is wider than tall, as the graph runs
