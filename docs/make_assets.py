@@ -5,18 +5,22 @@ Run it after changing how graphs are drawn, from the repository root:
     .venv/bin/python docs/make_assets.py
 
 It writes ``docs/assets/graph.svg``: one tanh neuron, ``o = tanh(x1*w1 + x2*w2 + b)``, after
-``o.backward()``, drawn by ``autograd.viz.draw_dot`` and rendered by ``autograd.viz.render_svg`` (the
-system Graphviz ``dot`` when installed, else the pip renderer of the ``render`` extra). Node names in
-the SVG come from ``id()`` of each Value; they are renumbered in drawing order, so running the script
-twice gives the same file.
+``o.backward()``, as in the README's "The engine in 15 lines"; drawn by ``autograd.viz.draw_dot``
+(this checkout's, whichever glassgrad the venv has installed) and rendered by
+``autograd.viz.render_svg`` (the system Graphviz ``dot`` when installed, else the pip renderer of the
+``render`` extra). Node names in the SVG come from ``id()`` of each Value; they are renumbered in
+drawing order, so running the script twice gives the same file.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import graphviz
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's autograd
 
 from autograd import Value
 from autograd.viz import draw_dot, render_svg
@@ -25,17 +29,11 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def neuron() -> Value:
-    """A neuron with two inputs, every node labelled, after its backward pass."""
-    x1, x2 = Value(2.0, label="x1"), Value(-1.0, label="x2")
-    w1, w2 = Value(-0.5, label="w1"), Value(0.75, label="w2")
-    b = Value(1.5, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
+    """The README's neuron with two inputs (as there, micrograd's numbers), after its backward pass."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
     n.label = "n"
     o = n.tanh()
     o.label = "o"

@@ -9,7 +9,27 @@ Examples:
     True
 """
 
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from nn import data, losses, optim, train
 from nn.module import MLP, Layer, Module, Neuron, load
 
+if TYPE_CHECKING:
+    from nn import viz as viz
+
 __all__ = ["MLP", "Layer", "Module", "Neuron", "data", "load", "losses", "optim", "train"]
+
+_LAZY = {"viz"}  # loaded on first use (PEP 562): pictures and plots need graphviz, and matplotlib in time
+
+
+def __getattr__(name: str) -> ModuleType:
+    """A submodule not imported up front, on first use: ``nn.viz.draw_network`` after a plain import."""
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -33,6 +33,7 @@ import itertools
 import json
 import math
 import numbers
+import operator
 import os
 import re
 import stat
@@ -702,13 +703,18 @@ def _as_inputs(x: object, nin: int, who: str) -> Row:
     if type(x) is Row:
         return x
     try:
-        return Row(x.tolist() if isinstance(x, np.ndarray) else x, who)
+        row = Row(x.tolist() if isinstance(x, np.ndarray) else x, who)
     except TypeError:
         for i, xi in enumerate(x):  # name the culprit and where it is
             if not isinstance(xi, Value | numbers.Real):
                 what = type(xi).__name__
                 raise TypeError(f"{who} inputs must be Values or real numbers, got {what} at {i}") from None
         raise
+    if not all(map(operator.is_, row, x)):  # numbers made into Values: name them x0, x1, ... in pictures
+        for i, (v, xi) in enumerate(zip(row, x, strict=True)):
+            if v is not xi:
+                v.label = f"x{i}"
+    return row
 
 
 def outputs(out: object, n: int) -> NDArray[np.float64]:

