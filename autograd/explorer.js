@@ -320,6 +320,7 @@
   const playButton = $("play");
   const stepInfo = $("step-info");
   let timer = null;
+  let shown = []; // shown[i]: Value i's gradient as its box shows it at this step: [text, fill, ink]
 
   function paint(i, [text, fill, ink]) {
     if (!box[i]) return;
@@ -332,7 +333,7 @@
   function showStep(k) {
     k = clamp(k, 0, last);
     stepInput.value = String(k);
-    const shown = values.map(() => unknown);
+    shown = values.map(() => unknown);
     shown[root] = data.start;
     for (let s = 0; s < k; s++) for (const [i, ...seen] of data.steps[s].grads) shown[i] = seen;
     shown.forEach((seen, i) => paint(i, seen));
@@ -352,6 +353,7 @@
       if (k === last) text += " Every gradient is computed.";
     }
     stepInfo.innerHTML = text;
+    if (selected !== null) describe(selected); // its gradient so far
   }
 
   // Mark the node step k processes (or, if it is folded away, the box it is folded into).
@@ -474,6 +476,10 @@
         moved = true;
       }
     }
+    describe(v);
+  }
+
+  function describe(v) {
     inspector.innerHTML = facts(v) + (v === root ? rootRule() : chainRule(v) + pathList(v));
   }
 
@@ -489,10 +495,18 @@
     return `<section><h2>${esc(val.name)}<span class="op">${kind}</span></h2>
       <table class="facts">
         <tr><td>data</td><td class="data">${esc(val.data)}</td></tr>
-        <tr><td>grad</td><td class="grad">${esc(val.grad)}</td></tr>
+        <tr><td>grad</td><td class="grad">${esc(val.grad)}</td></tr>${now(v)}
         <tr><td>op</td><td class="made">${made}</td></tr>
       </table>
       ${box[v] ? "" : collapsed}</section>`;
+  }
+
+  // While stepping through the backward pass: the gradient so far (the row above is the whole pass's).
+  function now(v) {
+    const k = Number(stepInput.value);
+    if (k === last) return "";
+    const so = shown[v][0] === "—" ? "not computed yet" : `${esc(shown[v][0])} so far`;
+    return `<tr class="now"><td></td><td class="hint">at step ${k}: ${so}</td></tr>`;
   }
 
   const rootRule = () => `<section><h3>Chain rule</h3>

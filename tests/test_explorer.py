@@ -184,12 +184,15 @@ def test_the_step_control_marks_nodes_in_backward_order(open_page: Any) -> None:
     # Before the first step only the root's gradient is known; w1's is not yet computed.
     assert page.texts(v["w1"])[-1] == "grad —"
     assert page.texts(v["o"])[-1] == "grad 1"
+    page.box(v["w1"]).click()  # (the arrow keys step wherever the focus is, but in the search box)
+    assert page.inspector("tr.now") == ["at step 0: not computed yet"]
     marked = []
     for _ in expected:
         page.page.keyboard.press("ArrowRight")
         marked.append(page.page.locator("[data-value].processing").get_attribute("data-value"))
     assert marked == expected
     assert page.texts(v["w1"])[-1] == f"grad {v['w1'].grad:.4g}"
+    assert page.inspector("tr.now") == []  # the whole pass: the gradient above is the one
 
 
 @needs_renderer
