@@ -553,12 +553,18 @@
     inspector.pathHops = listed;
     const many = count > 1e15 ? `about ${fmt(count)}` : count.toLocaleString("en");
     const some = count > listed.length ? `, ${listed.length} listed` : "";
+    const added = asGrad(v, sum);
+    // A product such as inf × 0 is nan, where an op's rule sends 0 (a relu that is off passes nothing).
+    const rule = [added].flat().some(Number.isNaN) && values[v].grad !== "nan"
+      ? `<p class="hint">A product here is nan (such as inf × 0) where an op's own rule sends 0, as the
+        chain rule above shows: the gradient is the sum of the contributions.</p>`
+      : "";
     return `<section><h3>Paths from ${top} to ${esc(values[v].name)}</h3>
       <p class="hint">Along each path, multiply the local derivatives; the products add up to the
       gradient.</p>
       <ol class="paths">${items.join("")}</ol>
       <p class="path-sum">${many} path${count === 1 ? "" : "s"}${some}; the products add up to
-      <b>${esc(fmt(asGrad(v, sum)))}</b>.</p></section>`;
+      <b>${esc(fmt(added))}</b>.</p>${rule}</section>`;
   }
 
   const HELP = `<section><h2>Gradient explorer</h2>

@@ -169,6 +169,25 @@ def test_the_path_products_add_up_to_the_grad_of_a_value_used_twice(open_page: A
 
 
 @needs_renderer
+def test_a_relu_that_is_off_sends_0_where_the_product_is_nan(open_page: Any) -> None:
+    x = Value(-1.0, label="x")
+    y = x.relu() * float("inf")
+    y.label = "y"
+    y.backward()
+    assert x.grad == 0.0
+    page = open_page(y)
+    page.box(x).click()
+    assert page.inspector(".grad") == ["0"]
+    assert [number(c) for c in page.inspector("tr.use td:is(.upstream, .local, .contribution)")] == [
+        float("inf"),
+        0.0,
+        0.0,
+    ]
+    assert page.inspector("li.path .product") == ["inf × 0 = nan"]
+    assert "an op's own rule sends 0" in page.page.locator("#inspector").inner_text()
+
+
+@needs_renderer
 def test_the_step_control_marks_nodes_in_backward_order(open_page: Any) -> None:
     v = readme_expression()
     order = topological_order(v["o"])
