@@ -6,8 +6,8 @@ The graph is one step of W2's scalar graph (micrograd's 2-16-16-1 MLP, hinge los
 few moons. Reported, not asserted: the seconds ``explore()`` takes (most of it Graphviz's layout), the
 page's size, and, in headless Chromium, the milliseconds from navigation until the page's script has
 set everything up (its ``explorer-ready`` performance mark) and until a click on a Value has filled the
-inspector. Needs Playwright (the ``dev`` extra) and a Chromium; without them the browser part is
-reported as skipped.
+inspector. Needs a Graphviz renderer, Playwright (the ``dev`` extra) and a Chromium; without one, what
+needs it is reported as skipped.
 """
 
 from __future__ import annotations
@@ -91,12 +91,16 @@ def report(samples: int = 5, repeats: int = 3) -> dict[str, Any]:
     """The figures, printed and returned (run.py keeps them in its JSON)."""
     loss = w2_graph(samples)
     nodes = len(topological_order(loss))
+    print(f"\nExplorer of W2's scalar graph on {samples} samples ({nodes} nodes)")
     t0 = time.perf_counter()
-    page = explore(loss)
+    try:
+        page = explore(loss)
+    except ImportError as missing:  # no Graphviz renderer
+        print(f"  skipped: {missing}")
+        return {"samples": samples, "nodes": nodes, "skipped": str(missing)}
     seconds = time.perf_counter() - t0
     out: dict[str, Any] = {"samples": samples, "nodes": nodes, "explore_seconds": seconds}
     out["html_bytes"] = len(page.html.encode("utf-8"))
-    print(f"\nExplorer of W2's scalar graph on {samples} samples ({nodes} nodes)")
     print(f"  explore(): {seconds:.2f} s (Graphviz's layout, mostly); page: {out['html_bytes'] / 1e6:.2f} MB")
     with tempfile.TemporaryDirectory() as folder:
         saved = page.save(Path(folder) / "w2.html")
