@@ -554,3 +554,8 @@ def _attach_clusters(dot: graphviz.Digraph, clusters: dict[scope, graphviz.Digra
     for s in sorted(clusters, key=lambda s: -len(s.path())):
         parent = clusters[s.parent] if s.parent is not None and s.parent in clusters else dot
         parent.subgraph(clusters[s])
+
+
+# The interactive page lives in its own module; its names are part of autograd.viz.
+from autograd.explorer import Explorer as Explorer  # noqa: E402
+from autograd.explorer import explore as explore  # noqa: E402

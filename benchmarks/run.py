@@ -6,9 +6,10 @@ Workloads (see ``workloads.py``): W0 the engine on a 100,000-op mixed graph; W1 
 expression; W2 micrograd's demo training step (MLP 2-16-16-1, 100 moons, hinge + L2, one SGD step);
 W3 a chain of n nodes, forward and backward, n = 10^4 .. 10^6; W4 memory of W2, and memory over
 10,000 training steps; W5 one epoch of a digits-sized problem (1,797 x 64, 10 classes, MLP 64-32-10,
-cross-entropy, minibatches of 32). Every figure is a median of repeated runs, taken in this one run,
-and the ratios compare systems measured together. micrograd and torch are optional: a missing one is
-reported as skipped.
+cross-entropy, minibatches of 32); and the explorer page of W2's graph on 5 samples (its size, and how
+soon it answers in headless Chromium: ``explorer.py``). Every figure is a median of repeated runs, taken
+in this one run, and the ratios compare systems measured together. micrograd, torch and the browser
+are optional: a missing one is reported as skipped.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import engine_graph
+import explorer
 import workloads as w
 
 import autograd
@@ -314,6 +316,8 @@ def main() -> Result:
         "W5 one epoch, digits-sized (1797 x 64, 10 classes, MLP 64-32-10, batches of 32)", w5, "torch batched"
     )
     results["W5"] = w5
+
+    results["explorer"] = explorer.report(samples=5, repeats=1 if args.quick else 3)
 
     os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
     with open(args.json, "w") as fh:
