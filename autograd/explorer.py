@@ -163,7 +163,9 @@ def explore(root: Value, *, collapse: Collapse = None, max_nodes: int = 5000) ->
     grads: dict[int, Any] = {}
     steps = list(_steps(order, index, grads))
     # draw_dot counts the nodes left after collapse= and says what to do past max_nodes.
-    picture = viz.draw_dot(root, collapse=collapse, max_nodes=max_nodes, grads=grads)
+    # Drawn whole (draw_dot would fold a big graph's neurons itself): the page folds and unfolds them.
+    whole = False if collapse is None else collapse
+    picture = viz.draw_dot(root, collapse=whole, max_nodes=max_nodes, grads=grads)
     svg, drawn = _tag(viz.render_svg(picture), order, {viz._id(v): i for i, v in enumerate(order)})
     data = {
         "values": [

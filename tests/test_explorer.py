@@ -291,7 +291,8 @@ def test_search_finds_a_label(open_page: Any) -> None:
 def test_the_page_asks_the_network_for_nothing(open_page: Any) -> None:
     _, out = mlp_graph()
     page = open_page(out)
-    page.page.locator(".scope-title", has_text="Layer 0").click()
+    page.page.locator(".scope-title", has_text="Layer 0").focus()  # (by keyboard: it may be out of view)
+    page.page.keyboard.press("Enter")
     page.page.locator("#play").click()
     page.page.wait_for_timeout(300)
     page.page.keyboard.press("/")
