@@ -8,6 +8,7 @@ PY     := $(BIN)/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_DOCS := $(VENV)/.installed-docs
+STAMP_NOTEBOOKS := $(VENV)/.installed-notebooks
 # What a run writes besides its venv: site/ and .mypy_cache/ for .venv; another venv keeps its own inside
 # it, so runs on several Pythons, side by side or one after another, neither clean each other's site nor
 # invalidate each other's cache (mypy's holds the stubs of that venv's NumPy).
@@ -19,7 +20,7 @@ SITE       ?= $(VENV)/site
 MYPY_CACHE ?= $(VENV)/.mypy_cache
 endif
 
-.PHONY: demo test lint typecheck pytest docs bench instructions fuzz clean
+.PHONY: demo notebooks notebooks-install test lint typecheck pytest docs bench instructions fuzz clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("glassgrad needs Python 3.10 or newer") if sys.version_info < (3, 10) else None'
@@ -40,6 +41,19 @@ $(STAMP_DOCS): pyproject.toml | $(PY)
 
 demo: $(STAMP_RUN)
 	$(PY) -m nn train
+
+# The notebooks' needs: the notebooks extra (Jupyter, ipykernel), the pictures' extras, and JupyterLab.
+$(STAMP_NOTEBOOKS): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[notebooks,plot,progress,render]' 'jupyterlab>=4'
+	touch $@ $(STAMP_RUN)
+
+# Installs only (no browser): what `make notebooks` needs, for a first run or a test.
+notebooks-install: $(STAMP_NOTEBOOKS)
+
+# Opens JupyterLab on notebooks/ in the browser; Ctrl+C in this terminal stops it. LAB_ARGS go to JupyterLab:
+# make notebooks LAB_ARGS="--no-browser --port 8890" (and --allow-root where you are root, in a container).
+notebooks: notebooks-install
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
