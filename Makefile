@@ -42,9 +42,9 @@ $(STAMP_DOCS): pyproject.toml | $(PY)
 demo: $(STAMP_RUN)
 	$(PY) -m nn train
 
-# The notebooks' needs: the notebooks extra (Jupyter, ipykernel), the pictures' extras, and JupyterLab.
+# The notebooks' needs: the notebooks extra (JupyterLab, ipykernel, and the extras they draw with).
 $(STAMP_NOTEBOOKS): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[notebooks,plot,progress,render]' 'jupyterlab>=4'
+	$(PY) -m pip install --quiet -e '.[notebooks]'
 	touch $@ $(STAMP_RUN)
 
 # Installs only (no browser): what `make notebooks` needs, for a first run or a test.

@@ -61,7 +61,9 @@ def test_make_notebooks_installs_jupyterlab_then_opens_it(tmp_path: Path) -> Non
     install = _dry_run("notebooks-install", venv).splitlines()
     pip = [line for line in install if " -m pip install " in line and "-e " in line]
     assert pip, f"make notebooks-install installs nothing:\n{install}"
-    assert "notebooks" in pip[-1] and "jupyterlab" in pip[-1], pip[-1]
+    assert ".[notebooks" in pip[-1], pip[-1]
+    extra = re.search(r"^notebooks = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M)
+    assert extra is not None and '"jupyterlab>=' in extra[1], "the notebooks extra brings JupyterLab"
     assert not any("jupyter lab" in line for line in install), "notebooks-install must not open JupyterLab"
     opened = _dry_run("notebooks", venv).splitlines()
     assert opened[: len(install)] == install, "make notebooks installs first, as notebooks-install does"
