@@ -163,3 +163,17 @@ LAYOUT = """(wide) => {
   }
   return [...new Set(problems)];
 }"""
+
+
+def test_every_notebook_page_links_its_notebook_for_download(site: Path, browser: Any) -> None:
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for source in notebooks:
+        page_file = site / "notebooks" / source.stem / "index.html"
+        page, _ = open_offline(browser, page_file)
+        link = page.locator("a[download]", has_text="Download")
+        assert link.count() == 1, f"{source.name}: no download link"
+        target = page.evaluate("a => a.href", link.element_handle())
+        downloaded = Path(target.removeprefix("file://"))
+        assert downloaded.name == source.name and downloaded.read_bytes() == source.read_bytes()
+        page.context.close()

@@ -7,7 +7,9 @@ in its own folder, ``notebooks/``, as a learner would, and renders the result.
 
 It also fills the ``Notebooks`` section of ``nav`` in ``mkdocs.yml`` with every notebook in file-name
 order (``01_...``, ``02_...``), so a new notebook appears in the site without editing the config; the
-section is dropped when there are no notebooks.
+section is dropped when there are no notebooks. And each notebook's page opens with a link to download
+the notebook (mkdocs-jupyter copies the ``.ipynb`` beside the page, but the theme shows no link to it)
+and a pointer to running them all.
 """
 
 from __future__ import annotations
@@ -59,3 +61,19 @@ def on_files(files: Files, config: Any) -> Files:
             )
         )
     return files
+
+
+DOWNLOAD = (
+    '<p class="notebook-download"><a href="{name}" download class="md-button">Download {name}</a> '
+    "and run it in Jupyter, or all the notebooks at once: <code>make notebooks</code> "
+    '(<a href="{start}#run-the-notebooks">how</a>).</p>'
+)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
+    """A notebook's page opens with a link to download it, and a pointer to running them all."""
+    source = page.file.src_uri
+    if not source.endswith(".ipynb"):
+        return html
+    start = "../../getting-started/" if config["use_directory_urls"] else "../getting-started.html"
+    return DOWNLOAD.format(name=Path(source).name, start=start) + html
