@@ -2,7 +2,8 @@
 
 ``draw_network`` needs only the ``graphviz`` package (render it with ``autograd.viz.render_svg``).
 The plots need matplotlib (``pip install 'glassgrad[plot]'``); each takes an optional ``ax``, draws on
-it (or on a new figure) and returns the Axes, and draws nothing it was not asked for.
+it (or on a new figure) and returns the Axes. Each says what it shows: a key for its colours (classes,
+boundary, loss and accuracy), and a title for the training and boundary plots (``title=`` to change it).
 
 Examples:
     >>> import nn
