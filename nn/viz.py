@@ -2,7 +2,8 @@
 
 ``draw_network`` needs only the ``graphviz`` package (render it with ``autograd.viz.render_svg``).
 The plots need matplotlib (``pip install 'glassgrad[plot]'``); each takes an optional ``ax``, draws on
-it (or on a new figure) and returns the Axes, and draws nothing it was not asked for.
+it (or on a new figure) and returns the Axes. Each says what it shows: a key for its colours (classes,
+boundary, loss and accuracy), and a title for the training and boundary plots (``title=`` to change it).
 
 Examples:
     >>> import nn
@@ -119,6 +120,13 @@ def _layers(model: Module) -> list[Layer]:
 
 
 # ------------------------------------------------------------------------------- matplotlib plots
+_LOSS_INK = _POSITIVE  # the loss curve and its axis: blue, on the left
+_ACCURACY_INK = _NEGATIVE  # the accuracy curve and its axis: red, on the right
+# The colour of class 0, 1, 2, ... for the points and the regions alike: blue and red for two (the ends of
+# matplotlib's coolwarm, as before), then colours far from both; a middle class never fades to grey.
+_CLASS_COLOURS = ["#3b4cc0", "#b40426", "#1a9850", "#e08214", "#762a83", "#01665e", "#8c510a", "#de77ae"]
+
+
 def _pyplot() -> Any:
     try:
         import matplotlib.pyplot as plt
@@ -133,24 +141,89 @@ def _axes(ax: Any) -> Any:
     return _pyplot().subplots(figsize=(5, 4))[1]
 
 
+def _class_colours(count: int) -> list[Any]:
+    """The colour of each of ``count`` classes: ``_CLASS_COLOURS``, then matplotlib's tab20 past them."""
+    more = [_pyplot().get_cmap("tab20")(k % 20) for k in range(max(count - len(_CLASS_COLOURS), 0))]
+    return (_CLASS_COLOURS + more)[:count]
+
+
+def _class_name(label: Any) -> str:
+    """``class 0`` for a label 0 (or 0.0), ``class -1``, ``class cat``."""
+    if isinstance(label, (int, float, np.integer, np.floating)) and float(label).is_integer():
+        return f"class {int(label)}"
+    return f"class {label}"
+
+
+def _class_index(ys: Any, count: int) -> Any:
+    """Each label's class index among ``count`` classes, or None if the labels cannot be those classes.
+
+    Labels 0, 1, ..., count - 1 (all or some of them) are their own indices; ``count`` other labels are
+    numbered in order (-1 and 1 become 0 and 1).
+    """
+    labels = np.unique(ys)
+    if np.issubdtype(labels.dtype, np.number) and all(
+        float(v).is_integer() and 0 <= v < count for v in labels
+    ):
+        return ys.astype(int)
+    if len(labels) == count:
+        return np.searchsorted(labels, ys)
+    return None
+
+
+def _scatter(ax: Any, xs: Any, ys: Any, index: Any, count: int, boundary: bool = False) -> None:
+    """The points, coloured by class index, and a key naming each class present (and the boundary)."""
+    from matplotlib.lines import Line2D
+
+    colours = _class_colours(count)
+    ax.scatter(xs[:, 0], xs[:, 1], c=[colours[k] for k in index], s=25, edgecolors="black", linewidths=0.5)
+    ax.set_xlabel("$x_0$")
+    ax.set_ylabel("$x_1$")
+    present = sorted({int(k): label for k, label in zip(index, ys, strict=True)}.items())  # in order
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=6,
+            markerfacecolor=colours[k],
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+            label=_class_name(label),
+        )
+        for k, label in present
+    ]
+    if boundary:
+        handles.append(Line2D([], [], color="black", linewidth=1.2, label="decision boundary"))
+    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+
+
+def _checked(name: str, X: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
+    xs, ys = np.asarray(X, dtype=np.float64), np.asarray(y)
+    if xs.ndim != 2 or xs.shape[1] != 2:
+        raise ValueError(f"{name} needs X of shape (n, 2), got {xs.shape}")
+    if ys.shape != (len(xs),):
+        raise ValueError(f"{name} needs y of shape ({len(xs)},), a label per row of X, got {ys.shape}")
+    return xs, ys
+
+
 def plot_data(X: ArrayLike, y: ArrayLike, ax: Any = None) -> Any:
-    """Scatter a 2-D data set, one colour per class.
+    """Scatter a 2-D data set, one colour per class, with a key naming the classes.
+
+    The classes are ``y``'s values in order: the first blue, the second red, the third green, ...
 
     Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import nn
         >>> ax = plot_data(*nn.data.moons(20, seed=0))
-        >>> len(ax.collections)
-        1
+        >>> len(ax.collections), [t.get_text() for t in ax.get_legend().get_texts()]
+        (1, ['class 0', 'class 1'])
     """
-    xs, ys = np.asarray(X, dtype=np.float64), np.asarray(y)
-    if xs.ndim != 2 or xs.shape[1] != 2:
-        raise ValueError(f"plot_data needs X of shape (n, 2), got {xs.shape}")
+    xs, ys = _checked("plot_data", X, y)
     ax = _axes(ax)
-    ax.scatter(xs[:, 0], xs[:, 1], c=ys, cmap="coolwarm", s=25, edgecolors="black", linewidths=0.5)
-    ax.set_xlabel("$x_0$")
-    ax.set_ylabel("$x_1$")
+    labels, rank = np.unique(ys, return_inverse=True)
+    _scatter(ax, xs, ys, rank, len(labels))
     return ax
 
 
@@ -161,11 +234,17 @@ def plot_decision_boundary(
     ax: Any = None,
     resolution: int = 120,
     threshold: float = 0.0,
+    *,
+    title: str | None = None,
 ) -> Any:
-    """Colour the plane by the model's prediction and scatter the data on top.
+    """Colour the plane by the model's prediction, draw the boundary, and scatter the data on top.
 
     A model with one output is split at ``threshold`` (0 for a score or a logit, 0.5 for a
-    probability); with several outputs each point gets the class of its largest output.
+    probability); with several outputs each point gets the class of its largest output. Labels
+    0, 1, ... are the model's classes 0, 1, ...; other labels are numbered in order (-1 and 1 are
+    classes 0 and 1). A class has the same colour in the plane and among the points, and a key names
+    the classes and the boundary (the black line). The title says how many of the points the model
+    gets right; ``title`` replaces it ("" for none).
 
     Examples:
         >>> import matplotlib
@@ -175,46 +254,133 @@ def plot_decision_boundary(
         >>> ax = plot_decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=20)
         >>> bool(ax.get_xlim()[0] < X[:, 0].min())
         True
+        >>> ax.get_title()
+        'Decision boundary: 55% of the 20 points right'
     """
-    xs = np.asarray(X, dtype=np.float64)
-    if xs.ndim != 2 or xs.shape[1] != 2:
-        raise ValueError(f"plot_decision_boundary needs X of shape (n, 2), got {xs.shape}")
+    xs, ys = _checked("plot_decision_boundary", X, y)
     pad = 0.25 * (xs.max(axis=0) - xs.min(axis=0)) + 1e-9
     lo, hi = xs.min(axis=0) - pad, xs.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     out = model.predict(np.column_stack([gx.ravel(), gy.ravel()]))
-    classes = (out > threshold).astype(float) if out.ndim == 1 else out.argmax(axis=1).astype(float)
+    count = 2 if out.ndim == 1 else out.shape[1]  # the classes the model tells apart
     ax = _axes(ax)
-    ax.contourf(gx, gy, classes.reshape(gx.shape), cmap="coolwarm", alpha=0.35)
-    plot_data(xs, y, ax=ax)
+    levels = np.arange(count + 1) - 0.5  # a band per class: k - 0.5 to k + 0.5
+    regions = _classes(out, threshold).reshape(gx.shape)
+    ax.contourf(gx, gy, regions, levels=levels, colors=_class_colours(count), alpha=0.3)
+    ax.contour(gx, gy, regions, levels=levels[1:-1], colors="black", linewidths=1.2)
+    index = _class_index(ys, count)
+    if index is None:  # labels that are not the model's classes: coloured as plot_data colours them
+        labels, rank = np.unique(ys, return_inverse=True)
+        _scatter(ax, xs, ys, rank, len(labels), boundary=True)
+    else:
+        _scatter(ax, xs, ys, index, count, boundary=True)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
+    if title is None:
+        title = "Decision boundary"
+        if index is not None:
+            right = float(np.mean(_classes(model.predict(xs), threshold) == index))
+            title += f": {right:.0%} of the {len(xs)} points right"
+    ax.set_title(title)
     return ax
 
 
-def plot_history(history: History, ax: Any = None) -> Any:
-    """The loss per epoch (log scale), with accuracy on a second axis when it was measured.
+def _classes(out: Any, threshold: float) -> Any:
+    """The class index of each row of a model's outputs: 0 or 1 by the threshold, or the largest output."""
+    return (out > threshold).astype(int) if out.ndim == 1 else out.argmax(axis=1)
+
+
+def plot_history(history: History, ax: Any = None, *, title: str | None = None) -> Any:
+    """The loss per epoch on the left axis, and the accuracy on the right one when it was measured.
+
+    The loss is blue, on a log scale when it stays above 0; the accuracy red, from 0 to 1. Each axis's
+    label and numbers are in its curve's colour, a key names the curves with their last values, and
+    the title says how many epochs; ``title`` replaces it ("" for none). A log axis over a few powers
+    of ten is numbered at 1, 2 and 5 times each (a loss falling from 0.9 to 0.05 reads 0.05, 0.1,
+    0.2, 0.5, 1), not at the powers of ten alone.
+
+    Returns the loss's Axes; the accuracy's is its twin, the last of ``ax.figure.axes``.
 
     Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> ax = plot_history(History(loss=[1.0, 0.5, 0.2], accuracy=[0.5, 0.75, 1.0]))
-        >>> ax.get_ylabel()
-        'loss'
+        >>> ax.get_ylabel(), ax.get_title()
+        ('loss', 'Training over 3 epochs')
+        >>> [t.get_text() for t in ax.figure.axes[-1].get_legend().get_texts()]
+        ['loss (last 0.2)', 'accuracy (last 100%)']
     """
     if not isinstance(history, History):
         raise TypeError(f"plot_history takes a History, got {type(history).__name__}")
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax)
     epochs = np.arange(1, history.epochs + 1)
-    ax.plot(epochs, history.loss, color="#2166ac", label="loss")
+    last = f" (last {history.loss[-1]:.3g})" if history.loss else ""
+    lines = ax.plot(epochs, history.loss, color=_LOSS_INK, label=f"loss{last}")
+    positive = [v for v in history.loss if math.isfinite(v)]
     if history.loss and min(history.loss) > 0:
         ax.set_yscale("log")
+        if positive:
+            _log_ticks(ax.yaxis, min(positive), max(positive))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # no half epochs
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
+    ax.set_ylabel("loss", color=_LOSS_INK)
+    ax.tick_params(axis="y", which="both", labelcolor=_LOSS_INK)
+    key = ax
     acc = np.asarray(history.accuracy, dtype=np.float64)
     if acc.size and not np.isnan(acc).all():
-        twin = ax.twinx()
-        twin.plot(epochs, acc, color="#b2182b", label="accuracy")
-        twin.set_ylabel("accuracy")
-        twin.set_ylim(0.0, 1.05)
+        key = ax.twinx()
+        measured = acc[~np.isnan(acc)]
+        lines += key.plot(epochs, acc, color=_ACCURACY_INK, label=f"accuracy (last {measured[-1]:.0%})")
+        key.set_ylabel("accuracy", color=_ACCURACY_INK)
+        key.tick_params(axis="y", labelcolor=_ACCURACY_INK)
+        key.set_ylim(0.0, 1.05)
+    # The loss ends low and the accuracy high: the middle of the right side is where neither is.
+    key.legend(handles=lines, loc="center right" if key is not ax else "upper right", fontsize="small")
+    epochs_run = f"{history.epochs} epoch{'' if history.epochs == 1 else 's'}"
+    ax.set_title(f"Training over {epochs_run}" if title is None else title)
     return ax
+
+
+# The numbers of a log axis (times each power of ten), by how many decades the data span, at most.
+_LOG_TICKS = [
+    (0.7, tuple(float(k) for k in range(1, 10))),
+    (1.5, (1.0, 2.0, 3.0, 5.0)),
+    (3.0, (1.0, 2.0, 5.0)),
+    (4.0, (1.0, 3.0)),
+]
+
+
+def _log_ticks(axis: Any, lo: float, hi: float) -> None:
+    """Number a log axis from ``lo`` to ``hi`` densely enough to read off it.
+
+    Matplotlib numbers only the powers of ten past one decade: a loss from 0.9 to 0.05 would show
+    just 1 and 0.1. This numbers every digit within a fraction of a decade (0.5, 0.6, ... 0.9), then
+    1, 2, 3 and 5 times each power of ten, then 1, 2 and 5 times, then 1 and 3 times, and past four
+    decades the powers of ten alone (there are enough of them). The numbers are written plainly
+    (0.05) when all of them can be, and as powers of ten otherwise.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    decades = math.log10(hi / lo)
+    subs = next((subs for most, subs in _LOG_TICKS if decades <= most), None)
+    if subs is None:
+        return
+    axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=100))
+
+    def number(value: float, _position: Any = None) -> str:
+        low, high = sorted(axis.get_view_interval())
+        return _tick_number(value, plain=low >= 1e-4 and high < 1e5)
+
+    axis.set_major_formatter(FuncFormatter(number))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _tick_number(value: float, plain: bool) -> str:
+    """``0.05``, ``2``, ``300`` if ``plain``, else ``$5\\times10^{-2}$``, ``$2\\times10^{0}$``."""
+    if plain:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = round(value / 10.0**exponent)
+    return f"$10^{{{exponent}}}$" if mantissa == 1 else f"${mantissa}\\times10^{{{exponent}}}$"

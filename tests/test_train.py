@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -326,3 +327,137 @@ def test_plots_return_axes_and_draw_only_what_is_asked() -> None:
     ax3 = plot_history(History(loss=[1.0, 0.1], accuracy=[float("nan")] * 2))
     assert len(ax3.lines) == 1 and ax3.get_yscale() == "log"
     plt.close("all")
+
+
+# --- the plots as a person sees them: titles, keys, axis labels, tick numbers -----------------------------
+
+
+@pytest.fixture
+def plt() -> Iterator[Any]:
+    matplotlib = pytest.importorskip(
+        "matplotlib", reason="plots need matplotlib: pip install 'glassgrad[plot]'"
+    )
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    yield pyplot
+    pyplot.close("all")
+
+
+def legend_texts(fig: Any) -> list[str]:
+    """The texts of every key on the figure, in order."""
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()] + list(fig.legends)
+    return [text.get_text() for legend in legends for text in legend.get_texts()]
+
+
+def seen_tick_labels(axis: Any) -> list[str]:
+    """The numbers written along an axis once drawn: labelled ticks, major or minor, inside its view."""
+    axis.axes.figure.canvas.draw()
+    lo, hi = sorted(axis.get_view_interval())
+    return [
+        label.get_text()
+        for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+        if lo <= tick.get_loc() <= hi
+        for label in (tick.label1, tick.label2)  # left (or bottom) and right (or top)
+        if label.get_visible() and label.get_text()
+    ]
+
+
+def test_plot_history_says_which_line_is_loss_and_which_accuracy(plt: Any) -> None:
+    from matplotlib.colors import same_color
+
+    loss = list(np.geomspace(0.9, 0.05, 30))
+    ax = plot_history(History(loss=loss, accuracy=list(np.linspace(0.5, 1.0, 30))))
+    fig = ax.figure
+    twin = next(other for other in fig.axes if other is not ax)
+    assert ax.get_title() == "Training over 30 epochs"
+    texts = legend_texts(fig)
+    assert len(texts) == 2 and "loss" in texts[0] and "accuracy" in texts[1], texts
+    assert texts == ["loss (last 0.05)", "accuracy (last 100%)"]
+    # Each axis labelled in its line's colour: loss on the left, log scale; accuracy on the right, 0 to 1.
+    (loss_line,), (accuracy_line,) = ax.get_lines(), twin.get_lines()
+    assert ax.get_ylabel() == "loss" and ax.get_yscale() == "log"
+    assert same_color(ax.yaxis.label.get_color(), loss_line.get_color())
+    assert twin.get_ylabel() == "accuracy" and twin.get_yscale() == "linear"
+    assert same_color(twin.yaxis.label.get_color(), accuracy_line.get_color())
+    assert not same_color(loss_line.get_color(), accuracy_line.get_color())
+    assert twin.yaxis.get_label_position() == "right"
+    lo, hi = twin.get_ylim()
+    assert lo == 0 and 1 <= hi <= 1.1
+    # A loss from 0.9 to 0.05 is numbered more often than at 1 and 0.1 alone.
+    numbers = seen_tick_labels(ax.yaxis)
+    assert len(numbers) > 2 and len(set(numbers)) == len(numbers), numbers
+    assert numbers == ["0.05", "0.1", "0.2", "0.3", "0.5", "1"]
+    assert len(seen_tick_labels(twin.yaxis)) > 2
+
+
+@pytest.mark.parametrize(
+    ("top", "bottom", "expected"),
+    [
+        (0.9, 0.5, ["0.5", "0.6", "0.7", "0.8", "0.9"]),  # within a decade: every digit
+        (0.9, 0.05, ["0.05", "0.1", "0.2", "0.3", "0.5", "1"]),  # not just 1 and 0.1
+        (0.4, 0.05, ["0.05", "0.1", "0.2", "0.3"]),
+        (2.0, 1e-3, ["0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1"]),
+    ],
+)
+def test_plot_history_numbers_a_log_axis_densely_enough(
+    plt: Any, top: float, bottom: float, expected: list[str]
+) -> None:
+    ax = plot_history(History(loss=list(np.geomspace(top, bottom, 20)), accuracy=[math.nan] * 20))
+    assert seen_tick_labels(ax.yaxis) == expected
+    assert len(ax.figure.axes) == 1  # no accuracy axis when none was measured
+    assert legend_texts(ax.figure) == [f"loss (last {bottom:.3g})"]
+
+
+@pytest.mark.parametrize(("top", "bottom", "count"), [(10.0, 1e-4, 6), (1.0, 1e-12, 7), (3e-6, 1e-7, 7)])
+def test_plot_history_numbers_many_decades_or_tiny_losses_in_powers_of_ten(
+    plt: Any, top: float, bottom: float, count: int
+) -> None:
+    ax = plot_history(History(loss=list(np.geomspace(top, bottom, 50))))
+    numbers = seen_tick_labels(ax.yaxis)
+    assert len(numbers) == count and all("10^{" in n for n in numbers), numbers
+
+
+def test_plot_history_title_can_be_given_or_left_out(plt: Any) -> None:
+    history = History(loss=[1.0, 0.5], accuracy=[0.5, 1.0])
+    assert plot_history(history, title="XOR").get_title() == "XOR"
+    assert plot_history(history, title="").get_title() == ""
+    assert plot_history(History(loss=[0.3])).get_title() == "Training over 1 epoch"
+
+
+def test_plot_decision_boundary_has_a_title_and_a_key_of_the_classes_and_the_boundary(plt: Any) -> None:
+    from matplotlib.colors import same_color
+
+    X, y = nn.data.moons(40, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    right = float(np.mean((model.predict(X) > 0) == (y == 1)))
+    ax = plot_decision_boundary(model, X, y, resolution=30)
+    assert ax.get_title() == f"Decision boundary: {right:.0%} of the 40 points right"
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1", "decision boundary"]
+    # Each class's dot in the key has the colour of its points.
+    points = ax.collections[-1].get_facecolors()
+    dots = legend.legend_handles
+    for label, dot in zip((0, 1), dots, strict=False):
+        assert same_color(dot.get_markerfacecolor(), points[y == label][0])
+    assert same_color(dots[2].get_color(), "black") and dots[2].get_marker() in ("None", "", None)
+    # The same, for labels -1 and 1 (hinge targets) and with a title of one's own.
+    ax = plot_decision_boundary(model, X, 2 * y - 1, resolution=30, title="moons")
+    assert ax.get_title() == "moons"
+    assert legend_texts(ax.figure) == ["class -1", "class 1", "decision boundary"]
+
+
+def test_plot_decision_boundary_names_three_classes(plt: Any) -> None:
+    X, y = nn.data.blobs(30, seed=0)
+    model = nn.MLP(2, [3], seed=0)
+    ax = plot_decision_boundary(model, X, y, resolution=20)
+    right = float(np.mean(model.predict(X).argmax(axis=1) == y))
+    assert ax.get_title() == f"Decision boundary: {right:.0%} of the 30 points right"
+    assert legend_texts(ax.figure) == ["class 0", "class 1", "class 2", "decision boundary"]
+
+
+def test_plot_data_names_its_classes_and_checks_the_labels(plt: Any) -> None:
+    X, y = nn.data.moons(20, seed=0)
+    assert legend_texts(plot_data(X, y).figure) == ["class 0", "class 1"]
+    with pytest.raises(ValueError, match=r"y of shape \(20,\)"):
+        plot_data(X, y[:5])
