@@ -170,7 +170,12 @@ LAYOUT = """(wide) => {
 # ------------------------------------------------------------------------------------ the explorers
 # Pages that embed an explorer (a committed asset of docs/assets/, in an <iframe>), with how many Values it
 # draws; a notebook's explorer is its output, an <iframe srcdoc>.
-EMBEDDED = {"index.html": 10, "concepts/graph/index.html": 10, "concepts/chain-rule/index.html": 4}
+EMBEDDED = {
+    "index.html": 10,
+    "concepts/graph/index.html": 10,
+    "concepts/chain-rule/index.html": 4,
+    "how-to/draw/index.html": 6,
+}
 
 
 def number(text: str) -> float:
