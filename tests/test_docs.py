@@ -7,9 +7,12 @@ the engine, a call that fails on purpose) are fenced ```` ```py ```` instead.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import NO_RENDERER, has_svg_renderer
@@ -73,3 +76,89 @@ def test_a_notebook_introduces_the_seeds_where_it_first_explains_one(notebook: P
     first = next((text for text in texts if SEEDS.search(text)), None)
     if first is not None:
         assert "grew from" in first, f"{notebook.name}: the seeds are not introduced in\n{first}"
+
+
+# The pictures and explorers the pages show are committed (docs/assets/), made by docs/make_assets.py from
+# each page's own example. They must be what the script makes now: from the pages' code as it is, and from
+# this checkout's drawing and explorer code. SVG bytes depend on the Graphviz version, so a picture is
+# compared by the text in its boxes; an explorer by its data (every Value's label, op, data and gradient,
+# and every step of the backward pass), its labels, and the script and styles it carries.
+ASSETS = DOCS / "assets"
+
+
+def _make_assets() -> Any:
+    spec = importlib.util.spec_from_file_location("make_assets", DOCS / "make_assets.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _explorer_parts(page: str) -> dict[str, Any]:
+    """What an explorer page shows and does, without its SVG's coordinates."""
+
+    def between(start: str, end: str) -> str:
+        match = re.search(re.escape(start) + "(.*?)" + re.escape(end), page, flags=re.S)
+        assert match is not None, f"no {start!r} in the page"
+        return match[1]
+
+    return {
+        "data": json.loads(between('<script type="application/json" id="explorer-data">', "</script>")),
+        "labels": sorted(re.findall(r'data-label="([^"]*)"', page)),
+        "script": between("<script>", "</script>"),
+        "style": between("<style>", "</style>"),
+    }
+
+
+def _picture_texts(svg: str) -> list[str]:
+    """Every text in a picture (labels, data, gradients, op names), sorted."""
+    tree = ET.fromstring(svg)
+    return sorted(t.text or "" for t in tree.iter("{http://www.w3.org/2000/svg}text"))
+
+
+@pytest.mark.skipif(not has_svg_renderer(), reason=NO_RENDERER)
+def test_committed_assets_are_what_make_assets_makes_now(tmp_path: Path) -> None:
+    make_assets = _make_assets()
+    made = make_assets.write_assets(tmp_path)
+    assert set(made) == {p.name for p in ASSETS.iterdir()}, (
+        "docs/assets/ holds other files than the script makes"
+    )
+    redo = "; run .venv/bin/python docs/make_assets.py and commit docs/assets/"
+    for name in made:
+        committed = (ASSETS / name).read_text(encoding="utf-8")
+        fresh = (tmp_path / name).read_text(encoding="utf-8")
+        if name.endswith(".html"):
+            old, new = _explorer_parts(committed), _explorer_parts(fresh)
+            for part in new:
+                assert old[part] == new[part], f"docs/assets/{name}: its {part} is out of date{redo}"
+        else:
+            assert _picture_texts(committed) == _picture_texts(fresh), (
+                f"docs/assets/{name} is out of date{redo}"
+            )
+
+
+@pytest.mark.skipif(not has_svg_renderer(), reason=NO_RENDERER)
+def test_the_chain_rule_explorer_is_its_pages_example() -> None:
+    """The chain-rule page's explorer shows its example, d = a * b + a: a, used twice, has gradient -2."""
+    values = {
+        v["name"]: v
+        for v in _explorer_parts((ASSETS / "explore-chain-rule.html").read_text())["data"]["values"]
+    }
+    assert {name: (v["op"], v["data"], v["grad"]) for name, v in values.items()} == {
+        "a": ("", "2", "-2"),
+        "b": ("", "-3", "2"),
+        "c": ("*", "-6", "1"),
+        "d": ("+", "-4", "1"),
+    }
+
+
+def test_embedded_assets_are_named_relative_to_the_built_page() -> None:
+    """Raw HTML (an <iframe>) is not rewritten by MkDocs: its path must be relative to the page as built
+    (concepts/graph.md becomes concepts/graph/index.html), so that the site works offline and anywhere."""
+    for page in sorted(DOCS.rglob("*.md")):
+        for src in re.findall(r'<(?:iframe|img)[^>]*\bsrc="([^"]+)"', page.read_text(encoding="utf-8")):
+            depth = len(page.relative_to(DOCS).parts) - (1 if page.name == "index.md" else 0)
+            assert src.startswith("../" * depth + "assets/"), (
+                f"{page.name}: {src} is not relative to the built page"
+            )
+            assert (ASSETS / src.rsplit("/", 1)[1]).is_file(), f"{page.name}: {src} is not in docs/assets/"

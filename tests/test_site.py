@@ -4,11 +4,13 @@ Headless Chromium (Debian's ``chromium``) driven by Playwright opens every page 
 ``make docs`` (``GLASSGRAD_SITE``, which ``make test`` sets after building it; without it the site is
 built here, into a temporary folder). Every request that would leave the machine is blocked and
 recorded. On each page: no raw TeX is left in the text a reader sees, the maths is typeset, every image
-loads, and nothing was asked of the network.
+loads, and nothing was asked of the network. The explorers on the pages (an <iframe> of a committed
+asset, or a notebook's output) load and answer a reader's clicks and steps with the engine's numbers.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -177,3 +179,113 @@ def test_every_notebook_page_links_its_notebook_for_download(site: Path, browser
         downloaded = Path(target.removeprefix("file://"))
         assert downloaded.name == source.name and downloaded.read_bytes() == source.read_bytes()
         page.context.close()
+
+
+# ------------------------------------------------------------------------------------ the explorers
+# Pages that embed an explorer (a committed asset of docs/assets/, in an <iframe>), with how many Values it
+# draws; a notebook's explorer is its output, an <iframe srcdoc>.
+EMBEDDED = {
+    "index.html": 10,
+    "concepts/graph/index.html": 10,
+    "concepts/chain-rule/index.html": 4,
+    "how-to/draw/index.html": 6,
+}
+
+
+def number(text: str) -> float:
+    return float(re.sub(r"[^0-9eE.+\-naif]", "", text.replace("−", "-")))
+
+
+def notebook_value(notebook: str, name: str) -> Any:
+    """The Value ``name`` as a notebook's code computes it: its code cells, up to the one that defines it, run
+    here (with the engine, not in the page), then its backward pass."""
+    from autograd import Value
+
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    namespace: dict[str, Any] = {"Value": Value}
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and re.search(rf"^{name} = ", source, flags=re.M):
+            exec(source, namespace)
+            break
+    value = namespace[name]
+    value.backward()
+    return value
+
+
+def frame_of(page: Any, selector: str) -> Any:
+    """The document inside the (first) iframe matching ``selector``, once loaded, in view."""
+    element = page.locator(selector).first
+    element.scroll_into_view_if_needed()
+    frame = element.element_handle().content_frame()
+    frame.wait_for_load_state()
+    return frame
+
+
+def test_a_notebook_page_explorer_answers_clicks_and_steps_offline(site: Path, browser: Any) -> None:
+    """Notebook 02's first explorer, explore(L), on the built page: clicking a shows the gradient and the
+    chain-rule row the engine computes; the step control replays backward's order; all offline."""
+    from autograd import topological_order
+    from autograd.explain import replay_backward
+
+    L = notebook_value("02_the_graph.ipynb", "L")
+    values = {v.label: v for v in topological_order(L)}
+    page, left = open_offline(browser, site / "notebooks" / "02_the_graph" / "index.html")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    assert page.locator("article .jp-OutputArea-output iframe[srcdoc]").count() >= 2
+    frame = frame_of(page, "article .jp-OutputArea-output iframe[srcdoc]")
+    assert sorted(frame.eval_on_selector_all("[data-label]", "gs => gs.map(g => g.dataset.label)")) == sorted(
+        values
+    )
+    frame.locator('[data-label="a"]').click()
+    inspector = frame.locator("#inspector")
+    assert inspector.locator("h2").inner_text().startswith("a")
+    assert number(inspector.locator(".grad").first.inner_text()) == pytest.approx(values["a"].grad)  # 6
+    rows = inspector.locator("tr.use")
+    assert rows.count() == 1  # a is used once, by e = a * b
+    cells = [number(rows.locator(f".{c}").inner_text()) for c in ("upstream", "local", "contribution")]
+    assert cells == pytest.approx([values["e"].grad, values["b"].data, values["a"].grad])  # -2 x -3 = 6
+    # The step control: at 0 only L's gradient is known; each step outlines the node backward() processes.
+    order = [node.label for node, _, _ in replay_backward(topological_order(L), {})]
+    step = frame.locator("#step")
+    assert step.get_attribute("max") == str(len(order)) == "3"
+    step.focus()
+    frame.press("#step", "Home")
+    assert step.input_value() == "0"
+    assert frame.locator('[data-label="a"] text').last.text_content() == "grad —"
+    processed = []
+    for _ in order:
+        frame.press("#step", "ArrowRight")
+        processed.append(frame.locator("[data-value].processing").get_attribute("data-label"))
+    assert processed == order == ["L", "d", "e"]
+    assert frame.locator('[data-label="a"] text').last.text_content() == "grad 6"
+    assert left == [], f"requests that left the machine: {left}"
+    assert errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", sorted(EMBEDDED))
+def test_a_page_with_an_explorer_shows_it_and_its_pictures(site: Path, browser: Any, name: str) -> None:
+    """The embedded explorer loads (its Values drawn, its inspector there) and every picture has loaded."""
+    page, left = open_offline(browser, site / name)
+    frames = page.locator("article iframe.explorer")
+    assert frames.count() == 1 and frames.first.get_attribute("title")
+    frame = frame_of(page, "article iframe.explorer")
+    assert frame.locator("[data-value]").count() == EMBEDDED[name]
+    assert frame.locator("#inspector h2").inner_text() == "Gradient explorer"  # its script ran
+    pictures = page.eval_on_selector_all(
+        "article img", "imgs => imgs.map(i => [i.getAttribute('src'), i.complete && i.naturalWidth])"
+    )
+    assert pictures, f"{name}: no picture"
+    assert all(width for _, width in pictures), f"{name}: pictures that did not load: {pictures}"
+    assert not any(src.startswith(("/", "http")) for src, _ in pictures), (
+        pictures
+    )  # relative: offline anywhere
+    if name == "concepts/chain-rule/index.html":  # a is used twice: a row per use, adding up to its grad
+        frame.locator('[data-label="a"]').click()
+        rows = frame.locator("#inspector tr.use .contribution").all_inner_texts()
+        assert sorted(number(r) for r in rows) == [-3.0, 1.0]
+        assert number(frame.locator("#inspector .sum").inner_text()) == -2.0
+    assert left == []
+    page.context.close()
