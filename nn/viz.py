@@ -358,16 +358,20 @@ def _log_ticks(axis: Any, lo: float, hi: float) -> None:
     Matplotlib numbers only the powers of ten past one decade: a loss from 0.9 to 0.05 would show
     just 1 and 0.1. This numbers every digit within a fraction of a decade (0.5, 0.6, ... 0.9), then
     1, 2, 3 and 5 times each power of ten, then 1, 2 and 5 times, then 1 and 3 times, and past four
-    decades the powers of ten alone (there are enough of them). The numbers are written plainly
+    decades the powers of ten alone, every one or every few (about eight). The numbers are written plainly
     (0.05) when all of them can be, and as powers of ten otherwise.
     """
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
     decades = math.log10(hi / lo)
     subs = next((subs for most, subs in _LOG_TICKS if decades <= most), None)
-    if subs is None:
-        return
-    axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=100))
+    if subs is not None:
+        axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=100))
+    else:  # powers of ten, one every `step` decades: at most about eight (not left to matplotlib's version)
+        step = math.ceil(decades / 8)
+        first = math.floor(math.log10(lo) / step) * step
+        powers = range(first, math.ceil(math.log10(hi)) + 1, step)
+        axis.set_major_locator(FixedLocator([10.0**e for e in powers]))
 
     def number(value: float, _position: Any = None) -> str:
         low, high = sorted(axis.get_view_interval())
