@@ -181,7 +181,7 @@ class Module:
             >>> Neuron(1, seed=0).state_dict().keys()
             dict_keys(['w.0', 'b'])
         """
-        return {name: p.data for name, p in self.named_parameters()}
+        return {name: float(p.data) for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: Mapping[str, float], strict: bool = True) -> None:
         """Copy values from ``state`` into the parameters; checks everything before changing anything.
@@ -733,7 +733,7 @@ def outputs(out: object, n: int) -> NDArray[np.float64]:
     return columns[0].copy() if isinstance(out, Value) else np.column_stack(columns).reshape(n, len(columns))
 
 
-def _numbers(out: object) -> float | list[float]:
+def _numbers(out: object) -> Any:
     """A forward result as plain floats: a Value -> its data, a list of Values -> their data."""
     if isinstance(out, Value):
         return out.data
