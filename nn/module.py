@@ -45,6 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Row, Value
+from nn import _check
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "load"]
 
@@ -209,7 +210,7 @@ class Module:
         unexpected = [name for name in state if name not in params]
         if strict and (missing or unexpected):
             problems = [
-                f"{kind} {_some(names)}"
+                f"{kind} {_check.some(names)}"
                 for kind, names in [("missing", missing), ("unexpected", unexpected)]
                 if names
             ]
@@ -218,13 +219,7 @@ class Module:
         for name in params:
             if name not in state:
                 continue
-            value = state[name]
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f"{where}: {name!r} must be a real number, got {type(value).__name__}")
-            try:
-                values[name] = float(value)
-            except OverflowError:
-                raise ValueError(f"{where}: {name!r} = {value!r} does not fit in a float64") from None
+            values[name] = _check.real(f"{where}: {name!r}", state[name], finite=False)
         for name, number in values.items():  # everything checked: now change the model
             params[name].data = number
 
@@ -357,18 +352,18 @@ class Neuron(Module):
         fan_out: int = 1,
     ) -> None:
         self.nin = self._widths(nin)[0]
-        self.activation = _check_activation("Neuron", activation)
-        self.fused = _check_flag("Neuron", "fused", fused)
-        init = _check_init("Neuron", init)
-        fan_out = _check_size("Neuron", "fan_out", fan_out)
-        weights = _draw(_make_rng(seed), init, self.nin, fan_out)  # drawn only once all is checked
+        self.activation = _activation("Neuron", activation)
+        self.fused = _check.flag("Neuron: fused", fused)
+        init = _check.choice("Neuron", "init", init, _INITS)
+        fan_out = _check.integer("Neuron: fan_out", fan_out)
+        weights = _draw(_check.generator("Neuron: seed", seed), init, self.nin, fan_out)  # all checked
         self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(0.0, label="b")
 
     @staticmethod
     def _widths(nin: object, **_: object) -> list[int]:
         """The widths ``[nin, 1]`` of these arguments, checked (other arguments, as in a config, ignored)."""
-        return _check_widths("Neuron", [_check_size("Neuron", "nin", nin), 1])
+        return _check_widths("Neuron", [_check.integer("Neuron: nin", nin), 1])
 
     def forward(self, x: Inputs) -> Value:
         """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
@@ -414,10 +409,10 @@ class Layer(Module):
         fused: bool = True,
     ) -> None:
         self.nin, self.nout = self._widths(nin, nout)
-        self.activation = _check_activation("Layer", activation)
-        init = _check_init("Layer", init)
-        self.fused = _check_flag("Layer", "fused", fused)
-        rng = _make_rng(seed)
+        self.activation = _activation("Layer", activation)
+        init = _check.choice("Layer", "init", init, _INITS)
+        self.fused = _check.flag("Layer: fused", fused)
+        rng = _check.generator("Layer: seed", seed)
         self.neurons = [
             Neuron(self.nin, self.activation, init=init, seed=rng, fused=self.fused, fan_out=self.nout)
             for _ in range(self.nout)
@@ -428,7 +423,8 @@ class Layer(Module):
     @staticmethod
     def _widths(nin: object, nout: object, **_: object) -> list[int]:
         """The widths ``[nin, nout]`` of these arguments, checked (other arguments ignored)."""
-        return _check_widths("Layer", [_check_size("Layer", "nin", nin), _check_size("Layer", "nout", nout)])
+        widths = [_check.integer("Layer: nin", nin), _check.integer("Layer: nout", nout)]
+        return _check_widths("Layer", widths)
 
     def forward(self, x: Inputs) -> list[Value]:
         """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once)."""
@@ -480,13 +476,13 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         self.nin, *self.nouts = self._widths(nin, nouts)
-        _check_activation("MLP", activation)
-        _check_activation("MLP", out_activation)
+        _activation("MLP", activation)
+        _activation("MLP", out_activation)
         self.activation = activation
         self.out_activation = out_activation
-        init = _check_init("MLP", init)
-        self.fused = _check_flag("MLP", "fused", fused)
-        rng = _make_rng(seed)
+        init = _check.choice("MLP", "init", init, _INITS)
+        self.fused = _check.flag("MLP: fused", fused)
+        rng = _check.generator("MLP: seed", seed)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -506,10 +502,10 @@ class MLP(Module):
     @staticmethod
     def _widths(nin: object, nouts: object, **_: object) -> list[int]:
         """The widths ``[nin, *nouts]`` of these arguments, checked (other arguments ignored)."""
-        widths = [_check_size("MLP", "nin", nin)]
+        widths = [_check.integer("MLP: nin", nin)]
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
             raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
-        widths += [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        widths += [_check.integer(f"MLP: nouts[{i}]", n) for i, n in enumerate(nouts)]
         if len(widths) == 1:
             raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
         return _check_widths("MLP", widths)
@@ -576,7 +572,8 @@ def load(path: str | os.PathLike[str]) -> Module:
     unknown = [key for key in document if key not in _KEYS]
     if unknown:
         keys = "key" if len(unknown) == 1 else "keys"
-        raise ValueError(f"{where}: unknown {keys} {_some(unknown)}; a model file has {', '.join(_KEYS)}")
+        known = ", ".join(_KEYS)
+        raise ValueError(f"{where}: unknown {keys} {_check.some(unknown)}; a model file has {known}")
     if document.get("version") != VERSION or isinstance(document.get("version"), bool):
         raise ValueError(
             f"{where}: version {document.get('version')!r} is not supported (expected {VERSION})"
@@ -602,15 +599,6 @@ def load(path: str | os.PathLike[str]) -> Module:
 
 
 # ---------------------------------------------------------------- helpers
-def _check_size(who: str, name: str, value: object) -> int:
-    """``value`` as an int if it is a positive integer (not a bool), else a clear error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{who}: {name} must be a positive int, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 def _check_widths(who: str, widths: list[int]) -> list[int]:
     """Layer widths ``[nin, n1, n2, ...]`` if their parameters, ``n1*(nin+1) + n2*(n1+1) + ...`` counted
     exactly, are at most ``MAX_PARAMETERS``; else a ValueError, before anything is allocated."""
@@ -636,40 +624,9 @@ def _bytes(n: int) -> str:
     return f"{n / 1000**power:,.1f} {'KMGT'[power - 1]}B" if power else f"{n} bytes"
 
 
-def _check_activation(who: str, name: object) -> str:
+def _activation(who: str, name: object) -> str:
     """The activation's name (``None`` -> ``"linear"``), or a clear error."""
-    if name is None:
-        return "linear"
-    if not isinstance(name, str):
-        raise TypeError(f"{who}: activation must be a str or None, got {type(name).__name__}")
-    if name not in _ACTIVATIONS:
-        raise ValueError(f"{who}: unknown activation {name!r}, expected one of {', '.join(_ACTIVATIONS)}")
-    return name
-
-
-def _check_init(who: str, init: object) -> str:
-    if not isinstance(init, str):
-        raise TypeError(f"{who}: init must be a str, got {type(init).__name__}")
-    if init not in _INITS:
-        raise ValueError(f"{who}: unknown init {init!r}, expected one of {', '.join(_INITS)}")
-    return init
-
-
-def _check_flag(who: str, name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
-    return value
-
-
-def _make_rng(seed: object) -> np.random.Generator:
-    """A Generator is used as it is (so one generator feeds a whole model); an int or None seeds a new one."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an int, None or a numpy.random.Generator, got {type(seed).__name__}")
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed}")
-    return np.random.default_rng(None if seed is None else int(seed))
+    return "linear" if name is None else _check.choice(who, "activation", name, _ACTIVATIONS, other="None")
 
 
 def _draw(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> NDArray[np.float64]:
@@ -768,12 +725,6 @@ def _running(pid: int) -> bool:
     except (OSError, OverflowError):
         return True
     return True
-
-
-def _some(names: list[str]) -> str:
-    """Up to five names, for an error message: ``'a', 'b', ... (12 in all)``."""
-    more = f", ... ({len(names)} in all)" if len(names) > 5 else ""
-    return ", ".join(repr(n) for n in names[:5]) + more
 
 
 def _fused_note(fused: bool) -> str:

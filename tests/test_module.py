@@ -362,8 +362,8 @@ def test_layer_returns_a_list_and_checks_width() -> None:
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: MLP(0, [1]), ValueError, "nin must be a positive int, got 0"),
-        (lambda: MLP(2.0, [1]), TypeError, "nin must be a positive int, got 2.0"),
+        (lambda: MLP(0, [1]), ValueError, "nin must be a positive integer, got 0"),
+        (lambda: MLP(2.0, [1]), TypeError, "nin must be a positive integer, got 2.0"),
         (lambda: MLP(True, [1]), TypeError, "nin"),
         (lambda: MLP(2, []), ValueError, "at least one"),
         (lambda: MLP(2, 3), TypeError, "nouts must be a sequence"),
