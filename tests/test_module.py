@@ -17,7 +17,8 @@ from helpers import numeric_grad
 
 import autograd
 from autograd import Value
-from nn.module import MLP, Layer, Module, Neuron, load
+from nn.module import MLP, Layer, Module, Neuron
+from nn.persistence import load
 
 
 def weights(model: Module) -> np.ndarray:

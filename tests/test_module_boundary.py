@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 import nn.module
-from nn.module import MLP, Layer, Neuron, load
+from nn.module import MLP, Layer, Neuron
+from nn.persistence import load
 
 
 # ---------------------------------------------------------------- sizes
