@@ -270,7 +270,7 @@ def _check_outputs(model: Module, loss: str, outs: NDArray[np.float64], ys: NDAr
         hint = (
             " (for classes, use loss='cross_entropy' with int labels)"
             if outs.shape[1] > 1
-            else " (a list of one: make forward return its Value, as MLP does)"
+            else " (a list of one: make forward return its Value, as MLP and Layer do)"
         )
         raise ValueError(
             f"fit: loss={loss!r} takes one output per sample, to pair with y of shape {ys.shape}; the model "
