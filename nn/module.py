@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Row, Value
+from autograd.batch import outputs
 from nn import _check
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron"]
@@ -257,11 +258,10 @@ class Module:
         data = rows.astype(np.float64)
         with autograd.no_grad():
             if batched:
-                return outputs(self([Value(column) for column in data.T]), len(data))
-            outs = [self(row) for row in data.tolist()]
-            if not outs:  # an empty batch: one run on zeros tells the output's shape
-                outs = [self([0.0] * rows.shape[1])]
-        return np.array([_numbers(out) for out in outs], dtype=np.float64)[: len(rows)]
+                return _outputs("predict", self([Value(column) for column in data.T]), len(data))
+            # One row at a time; an empty batch runs once on zeros, to tell the output's shape.
+            each = [_outputs("predict", self(row), 1) for row in data.tolist() or [[0.0] * data.shape[1]]]
+        return np.concatenate(each)[: len(data)]
 
     def config(self) -> dict[str, Any]:
         """The keyword arguments of the constructor that rebuild this model's architecture.
@@ -650,31 +650,14 @@ def _as_inputs(x: object, nin: int, who: str) -> Row:
     return row
 
 
-def outputs(out: object, n: int) -> NDArray[np.float64]:
-    """A forward result over a batch of ``n`` samples as an array: ``(n,)`` for one Value, ``(n, k)``
-    for a list of k Values.
-
-    Examples:
-        >>> import numpy as np
-        >>> outputs([Value(np.array([1.0, 2.0])), Value(3.0)], 2).tolist()
-        [[1.0, 3.0], [2.0, 3.0]]
-    """
-    values = [out] if isinstance(out, Value) else out
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, Value) for v in values):
-        raise TypeError(f"forward() must return a Value or a list of Values, got {type(out).__name__}")
-    columns = [np.broadcast_to(np.asarray(v.data, dtype=np.float64), (n,)) for v in values]
-    return columns[0].copy() if isinstance(out, Value) else np.column_stack(columns).reshape(n, len(columns))
-
-
-def _numbers(out: object) -> float | list[float]:
-    """A forward result as plain floats: a Value -> its data, a list of Values -> their data."""
-    if isinstance(out, Value):
-        return out.data
-    if isinstance(out, (list, tuple)) and all(isinstance(v, Value) for v in out):
-        return [v.data for v in out]
-    raise TypeError(
-        f"predict needs forward() to return a Value or a list of Values, got {type(out).__name__}"
-    )
+def _outputs(who: str, out: object, n: int) -> NDArray[np.float64]:
+    """``autograd.batch.outputs``: a forward result over ``n`` samples as an array, ``(n,)`` for one
+    Value, ``(n, k)`` for a list of k; its error says that ``who`` needs such a result."""
+    try:
+        return outputs(out, n)
+    except TypeError:
+        what = type(out).__name__
+        raise TypeError(f"{who} needs forward() to return a Value or a list of Values, got {what}") from None
 
 
 def _fused_note(fused: bool) -> str:

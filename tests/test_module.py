@@ -420,6 +420,18 @@ def test_predict_equals_the_forward_loop_and_builds_no_graph() -> None:
     np.testing.assert_allclose(batched, expected, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("batched", [True, False])
+def test_predict_names_a_forward_result_it_cannot_read(batched: bool) -> None:
+    class Odd(Module):
+        def forward(self, x: Any) -> dict[str, Any]:
+            return {"y": x}
+
+    with pytest.raises(
+        TypeError, match=r"^predict needs forward\(\) to return a Value or a list of Values, got dict$"
+    ):
+        Odd().predict([[1.0]], batched=batched)
+
+
 def test_predict_shapes() -> None:
     X = np.zeros((4, 3))
     assert MLP(3, [5, 2], seed=0).predict(X).shape == (4, 2)
