@@ -117,6 +117,8 @@ class Glassgrad:
     def backward(self, root: Any, leaves: list[Any]) -> tuple[float, list[float]]:
         if not isinstance(root, Value):
             return float(root), [0.0] * len(leaves)
+        if not root.requires_grad:  # built from constants only: no gradient to take, as in PyTorch
+            return root.data, [0.0] * len(leaves)
         root.backward()
         return root.data, [leaf.grad for leaf in leaves]
 
@@ -129,8 +131,8 @@ class Glassgrad:
         order = autograd.topological_order(root)
         total = {id(root): 1.0}
         for node in reversed(order):
-            if node._op is not None and node.parents:
-                local = node._op.local(node.data, *[p.data for p in node.parents])
+            if node.parents:
+                local = node._fn.local(node.data, *[p.data for p in node.parents])
                 for parent, d in zip(node.parents, local, strict=True):
                     total[id(parent)] = total.get(id(parent), 0.0) + total.get(id(node), 0.0) * abs(d)
         return [total.get(id(leaf), 0.0) for leaf in leaves]

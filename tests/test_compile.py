@@ -45,7 +45,7 @@ BINARY: list[Callable[[Value, Value], Value]] = [
     lambda a, b: a**b,
     lambda a, b: autograd.dot([a, b], [b, 0.5]),
     lambda a, b: autograd.dot([a, b, a], [b, a, 2.0], b),
-    lambda a, b: autograd.dot([b, a], [a, 3.0]),  # a as x_1 and w_2: its additions come in vjp order
+    lambda a, b: autograd.dot([b, a], [a, 3.0]),  # a as x_1 and w_2: added in the order of the rule
     lambda a, b: autograd.sum([a, b, a, 1.0]),
 ]
 
@@ -194,7 +194,7 @@ def test_the_source_is_the_forward_and_backward_pass() -> None:
     assert "a, b = leaves" in lines
     assert "v2 = mul(a, b)  # *" in lines
     assert "g_a += g_v2 * b" in lines and "g_b += g_v2 * a" in lines  # d(a*b)/da = b, d(a*b)/db = a
-    assert "(d0,) = relu_grads(g_v3, v3, v2)" in lines  # a rule that branches on its number is called
+    assert "(d0,) = relu_vjp(g_v3, v3, v2)" in lines  # a rule that branches on its number is called
     assert "g_a += g_v4" in lines  # d(x + a)/da = 1: no multiplication by 1.0
     assert repr(program) == f"Compiled(2 leaves, 2 with gradients, {len(lines)} lines)"
 
@@ -232,8 +232,8 @@ def test_op_names_become_python_names() -> None:
 def test_the_fused_ops_split_their_inputs_for_their_value() -> None:
     w, b, x = Value(2.0), Value(1.0), Value(3.0)
     node = autograd.dot([w], [x], b)
-    assert node._op.split is not None
-    assert node._op.value(*node._op.split([2.0, 1.0, 3.0])) == node.data == 7.0
+    assert node._fn.split is not None
+    assert node._fn.value(*node._fn.split([2.0, 1.0, 3.0])) == node.data == 7.0
     assert "dot((v0,), (v2,), v1)" in autograd.compile(node, wrt=[w]).source
 
 
@@ -277,7 +277,7 @@ def test_a_rule_that_looks_at_its_number_is_called_not_written_out() -> None:
     kink = Op("kink", lambda x: x, lambda g, out, x: (g * (2.0 if x == 0.0 else 1.0),))
     x = Value(1.0, label="x")
     program = autograd.compile(engine._unary(kink, x), wrt=[x])
-    assert "(d0,) = kink_grads(g_v1, v1, x)" in program.source
+    assert "(d0,) = kink_vjp(g_v1, v1, x)" in program.source
     x.data = 0.0
     program()
     assert x.grad == 2.0
