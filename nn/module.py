@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Row, Value
-from autograd.batch import outputs
+from autograd.batch import columns, outputs
 from nn import _check
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron"]
@@ -258,7 +258,7 @@ class Module:
         data = rows.astype(np.float64)
         with autograd.no_grad():
             if batched:
-                return _outputs("predict", self([Value(column) for column in data.T]), len(data))
+                return _outputs("predict", self(columns(data)), len(data))
             # One row at a time; an empty batch runs once on zeros, to tell the output's shape.
             each = [_outputs("predict", self(row), 1) for row in data.tolist() or [[0.0] * data.shape[1]]]
         return np.concatenate(each)[: len(data)]
