@@ -242,7 +242,7 @@ class Module:
 
         Returns:
             float64 values shaped like the forward pass: ``(n,)`` when it returns one Value (an MLP with
-            one output, a Neuron), ``(n, nout)`` when it returns a list.
+            one output, a Neuron, a Layer of one), ``(n, nout)`` when it returns a list.
 
         Examples:
             >>> MLP(2, [8, 3], seed=0).predict([[0.0, 1.0], [1.0, 0.0]]).shape
