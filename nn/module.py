@@ -304,8 +304,8 @@ class Neuron(Module):
 
     Args:
         nin: number of inputs.
-        activation: ``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or ``"linear"``
-            (``None`` also means linear).
+        activation: ``"relu"`` (the default), ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or
+            ``"linear"`` (``None`` also means linear).
         init: ``"uniform"`` (U(-1, 1), as micrograd), ``"xavier"`` (Glorot uniform, bound
             ``sqrt(6 / (nin + fan_out))``) or ``"he"`` (Kaiming normal, std ``sqrt(2 / nin)``). ``b`` is 0.
         seed: an ``int`` or a ``numpy.random.Generator`` (used as it is, and advanced) draws the weights
