@@ -62,14 +62,6 @@ takes seconds; a scalar engine is no place for bigger ones. Raise it if you have
 _BYTES_PER_PARAMETER = 170  # measured with tracemalloc: Layer(1000, 100) and Neuron(100000) take 174
 
 
-class _Default(str):
-    """A default argument that can be told from the same text given (``activation is _RELU``)."""
-
-    __slots__ = ()
-
-
-_RELU = _Default("relu")  # Neuron's and Layer's activation when neither it nor micrograd's nonlin is given
-
 # Activations by name; None means no function at all (a linear output, as in micrograd's last layer).
 _ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "relu": Value.relu,
@@ -317,7 +309,8 @@ class Neuron(Module):
             and add as its own node (``w0*x0 + w1*x1 + ... + b``): the same value, a bigger graph to look at.
         fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
         nonlin: micrograd's flag, another way to say the activation: ``True`` is ``"relu"``, ``False``
-            is ``"linear"``. Given with an ``activation`` that says otherwise, it is a ValueError.
+            is ``"linear"``. Given with an ``activation`` other than the default ``"relu"`` that says
+            otherwise, it is a ValueError.
 
     Raises:
         TypeError: an argument of the wrong kind.
@@ -337,7 +330,7 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str | None = _RELU,
+        activation: str | None = "relu",
         *,
         init: str = "uniform",
         seed: Seed = None,
@@ -404,7 +397,7 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str | None = _RELU,
+        activation: str | None = "relu",
         *,
         init: str = "uniform",
         seed: Seed = None,
@@ -576,15 +569,15 @@ def _bytes(n: int) -> str:
 
 def _activation(who: str, name: object, nonlin: object = None) -> str:
     """The activation's name (``None`` -> ``"linear"``), or a clear error. micrograd's ``nonlin`` flag,
-    if given, says it instead (``True``: ``"relu"``, ``False``: ``"linear"``); a name given as well must
-    agree with it."""
+    if given, says it instead (``True``: ``"relu"``, ``False``: ``"linear"``); an activation given as well
+    must agree with it, unless it is the default ``"relu"``."""
     chosen = (
         "linear" if name is None else str(_check.choice(who, "activation", name, _ACTIVATIONS, other="None"))
     )
     if nonlin is None:
         return chosen
     flagged = "relu" if _check.flag(f"{who}: nonlin", nonlin) else "linear"
-    if name is not _RELU and chosen != flagged:  # an activation given, not the default
+    if chosen not in ("relu", flagged):  # (relu is the default: given or not, nonlin decides)
         raise ValueError(
             f"{who}: nonlin={nonlin} means activation={flagged!r}, but activation={name!r} was given; "
             "give one of the two"
