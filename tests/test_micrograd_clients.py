@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import itertools
 import math
 import random
 import re
@@ -21,10 +22,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from micrograd_clients import demo, lecture_first_half, lecture_second_half, trace_graph
 
 import nn
 from autograd import Value
-from micrograd_clients import demo, lecture_first_half, lecture_second_half, trace_graph
 
 NO_MICROGRAD = "micrograd is the oracle here, an optional tool: pip install micrograd (the bench extra)"
 
@@ -179,9 +180,9 @@ def test_trace_graph_draws_the_neuron() -> None:
     pre = n.w[0].data * 1.0 + n.w[1].data * -2.0
     active = pre > 0
     assert y.data == max(pre, 0.0)
-    assert records[str(id(y))] == "{ data %.4f | grad 1.0000 }" % y.data
-    assert records[str(id(n.w[1]))] == "{ data %.4f | grad %.4f }" % (n.w[1].data, -2.0 * active)
-    assert records[str(id(x[0]))] == "{ data 1.0000 | grad %.4f }" % (n.w[0].data * active)
+    assert records[str(id(y))] == f"{{ data {y.data:.4f} | grad 1.0000 }}"
+    assert records[str(id(n.w[1]))] == f"{{ data {n.w[1].data:.4f} | grad {-2.0 * active:.4f} }}"
+    assert records[str(id(x[0]))] == f"{{ data 1.0000 | grad {n.w[0].data * active:.4f} }}"
 
 
 def test_trace_graph_neuron_is_micrograds() -> None:
@@ -206,7 +207,7 @@ def _by_label(dot: Any) -> dict[str, str]:
 
 
 def test_lecture_expression_and_its_picture() -> None:
-    a, b, c, d, e, f, L = lecture_first_half.expression()
+    a, _, _, d, e, f, L = lecture_first_half.expression()
     assert L.data == -8.0 and (e._op, d._op, L._op, a._op) == ("*", "+", "*", "")
     assert L._prev == {d, f} and a._prev == set()
     dot = lecture_first_half.draw_dot(L)
@@ -240,7 +241,7 @@ def test_lecture_neuron_by_hand_node_by_node_topologically_and_by_backward() -> 
     by_hand = _grads(lecture_first_half.by_hand())
     assert by_hand == NEURON_GRADS
     node_by_node = _grads(lecture_first_half.node_by_node())
-    topo, *nodes = lecture_first_half.topological()
+    _, *nodes = lecture_first_half.topological()
     topological = _grads(tuple(nodes))
     _, *nodes = lecture_first_half.backward()
     backward = _grads(tuple(nodes))
@@ -275,7 +276,7 @@ def test_lecture_neuron_picture() -> None:
 def test_lecture_a_value_used_twice_gets_both_gradients() -> None:
     dot, a, b = lecture_first_half.used_twice()
     assert a.grad == 2.0  # the bug the lecture fixes: = instead of += would give 1
-    records, op_nodes, edges = _parse(dot)
+    _, op_nodes, _ = _parse(dot)
     assert sorted(_by_label(dot)) == ["a", "b"] and list(op_nodes.values()) == ["+"]
     dot, a, b = lecture_first_half.used_twice_more()
     assert (a.grad, b.grad) == (-3.0, -8.0)  # df/da = b * e + d, df/db = a * e + d
@@ -338,7 +339,7 @@ def test_lecture_mlp_trains(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert [int(line.split()[0]) for line in lines] == list(range(20))
     losses = [float(line.split()[1]) for line in lines]
-    assert all(later < earlier for earlier, later in zip(losses, losses[1:]))  # down at every step
+    assert all(later < earlier for earlier, later in itertools.pairwise(losses))  # down at every step
     assert losses[-1] < losses[0] / 2
     assert len(model.parameters()) == 41 and all(isinstance(y, Value) for y in ypred)
     assert [y.data > 0 for y in ypred] == [True, False, False, True]  # the signs of ys
