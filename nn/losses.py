@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 import autograd
 from autograd import Value
+from nn import _check
 
 __all__ = [
     "binary_cross_entropy",
@@ -68,7 +69,7 @@ def _values(func: str, xs: object, what: str) -> list[Value]:
     return out
 
 
-def _numbers(func: str, xs: object, what: str = "targets") -> list[float]:
+def _targets(func: str, xs: object, what: str = "targets") -> list[float]:
     """``xs`` as a list of floats: a number is one sample; a list, tuple or 1-d NumPy array is many."""
     if isinstance(xs, np.ndarray):
         xs = xs.tolist()  # plain Python numbers (a 0-d array becomes one number)
@@ -101,7 +102,7 @@ def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list
     if rows:
         raise ValueError(f"{func}: expected one prediction per sample, got {rows}")
     p = _values(func, preds, "predictions")
-    ts = _numbers(func, targets)
+    ts = _targets(func, targets)
     if len(p) != len(ts):
         raise ValueError(f"{func}: {_plural(len(p), 'prediction')} but {_plural(len(ts), 'target')}")
     if not p:
@@ -113,7 +114,7 @@ def _batch_targets(func: str, targets: object) -> NDArray[np.float64]:
     """Targets for a batch, checked with NumPy (one number per sample)."""
     if isinstance(targets, np.ndarray) and targets.ndim == 1 and targets.dtype.kind in "biuf":
         return targets.astype(np.float64, copy=False)
-    return np.asarray(_numbers(func, targets), dtype=np.float64)
+    return np.asarray(_targets(func, targets), dtype=np.float64)
 
 
 def _rows(preds: object) -> str:
@@ -299,18 +300,6 @@ def log_softmax(logits: Sequence[Value]) -> list[Value]:
     return [x - log_s for x in shifted]
 
 
-def _class_index(value: object, classes: int, i: int) -> int:
-    """A target checked as a class index: an int (not a bool) in ``0 .. classes - 1``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"cross_entropy: targets must be int class indices, got {type(value).__name__} (sample {i})"
-        )
-    index = int(value)
-    if not 0 <= index < classes:
-        raise ValueError(f"cross_entropy: target {index} of sample {i} is out of range for {classes} classes")
-    return index
-
-
 def cross_entropy(
     logits: Sequence[Value] | Sequence[Sequence[Value]], targets: int | Sequence[int] | NDArray[Any]
 ) -> Value:
@@ -341,9 +330,7 @@ def cross_entropy(
         return _batched_cross_entropy(_values(func, rows, "logits"), targets)
     raw: Any = targets.tolist() if isinstance(targets, np.ndarray) else targets
     if isinstance(rows[0], Value):  # one sample: a row of logits and one class index
-        if not isinstance(raw, numbers.Integral) or isinstance(raw, bool):
-            raise TypeError(f"{func}: one sample takes one int target, got {type(raw).__name__}")
-        rows, ts = [rows], [raw]
+        rows, ts = [rows], [_check.integer(f"{func}: one sample's target (a class index)", raw, at_least=0)]
     else:
         if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
             raise TypeError(f"{func}: a batch takes a sequence of int targets, got {type(raw).__name__}")
@@ -357,7 +344,8 @@ def cross_entropy(
         if len(z) != classes:
             raise ValueError(f"{func}: sample {n} has {len(z)} logits but sample 0 has {classes}")
         shifted, _, s = _shifted_exps(z)
-        terms.append(s.log() - shifted[_class_index(t, classes, n)])  # logsumexp(z) - z[t], m cancels
+        index = _check.integer(f"{func}: the target of sample {n}", t, at_least=0, at_most=classes - 1)
+        terms.append(s.log() - shifted[index])  # logsumexp(z) - z[t], m cancels
     return _mean(terms)
 
 
@@ -399,8 +387,4 @@ def l2_penalty(params: Iterable[Value], alpha: float = 1e-4) -> Value:
     ps = _values("l2_penalty", params, "params")
     if not ps:
         raise ValueError("l2_penalty: empty input (no params)")
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise TypeError(f"l2_penalty: alpha must be a number >= 0, got {type(alpha).__name__}")
-    if not (math.isfinite(alpha) and alpha >= 0.0):
-        raise ValueError(f"l2_penalty: alpha must be a finite number >= 0, got {alpha!r}")
-    return float(alpha) * autograd.dot(ps, ps)
+    return _check.real("l2_penalty: alpha", alpha, at_least=0) * autograd.dot(ps, ps)

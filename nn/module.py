@@ -1,4 +1,4 @@
-"""Models built out of ``autograd.Value``: ``Module``, ``Neuron``, ``Layer``, ``MLP``, and saving them.
+"""Models built out of ``autograd.Value``: ``Module``, ``Neuron``, ``Layer``, ``MLP``.
 
 A model is nothing but Values arranged in attributes. ``Module`` finds them by walking those attributes
 (``named_parameters``), so a forward pass is ordinary arithmetic on Values and ``backward()`` fills in
@@ -11,7 +11,7 @@ every parameter's ``grad``; no derivative is written by hand here.
 
 A model of more than ``MAX_PARAMETERS`` (10 million) parameters is refused, with a ValueError saying
 how much memory it would take, before anything is allocated. Models save to a plain JSON document
-(``save`` / ``load``), never a pickle.
+(``Module.save``, ``nn.load``: see ``nn.persistence``), never a pickle.
 
 Examples:
     >>> model = MLP(2, [4, 1], seed=0)
@@ -27,16 +27,11 @@ Examples:
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import itertools
-import json
 import math
 import numbers
 import operator
 import os
-import re
-import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -45,17 +40,15 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Row, Value
+from nn import _check
 
-__all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "load"]
+__all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron"]
 
 Seed: TypeAlias = int | np.random.Generator | None
 Inputs: TypeAlias = Sequence[Value | float] | NDArray[Any]
 
-FORMAT = "glassgrad.module"
-VERSION = 1
-
 MAX_PARAMETERS = 10_000_000
-"""The most parameters a ``Neuron``, ``Layer`` or ``MLP`` may have, and so that ``load`` will build.
+"""The most parameters a ``Neuron``, ``Layer`` or ``MLP`` may have, and so that ``nn.load`` will build.
 
 A bigger model is refused with a ValueError before anything is allocated, instead of a long wait and a
 MemoryError. Each parameter is a ``Value`` object of about 170 bytes (measured: the Value's 88, its float,
@@ -209,7 +202,7 @@ class Module:
         unexpected = [name for name in state if name not in params]
         if strict and (missing or unexpected):
             problems = [
-                f"{kind} {_some(names)}"
+                f"{kind} {_check.some(names)}"
                 for kind, names in [("missing", missing), ("unexpected", unexpected)]
                 if names
             ]
@@ -218,13 +211,7 @@ class Module:
         for name in params:
             if name not in state:
                 continue
-            value = state[name]
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f"{where}: {name!r} must be a real number, got {type(value).__name__}")
-            try:
-                values[name] = float(value)
-            except OverflowError:
-                raise ValueError(f"{where}: {name!r} = {value!r} does not fit in a float64") from None
+            values[name] = _check.real(f"{where}: {name!r}", state[name], finite=False)
         for name, number in values.items():  # everything checked: now change the model
             params[name].data = number
 
@@ -261,63 +248,40 @@ class Module:
                 outs = [self([0.0] * rows.shape[1])]
         return np.array([_numbers(out) for out in outs], dtype=np.float64)[: len(rows)]
 
-    def _config(self) -> dict[str, Any]:
-        """The constructor arguments that rebuild this architecture (what ``save`` writes)."""
-        raise NotImplementedError
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments of the constructor that rebuild this model's architecture.
+
+        ``save`` writes them and ``load`` calls the class with them. A class of your own defines this
+        method (JSON values only) and is registered with ``nn.register`` to be saved: see
+        ``nn.persistence``.
+
+        Examples:
+            >>> Neuron(2, "tanh", seed=0).config()
+            {'nin': 2, 'activation': 'tanh', 'fused': True}
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} defines no config(): the keyword arguments that rebuild it, for save()"
+        )
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the model to ``path`` as a plain JSON document; ``load(path)`` rebuilds it.
+        """Write the model to ``path`` as a plain JSON document; ``nn.load(path)`` rebuilds it.
 
-        The document is ``{"format": "glassgrad.module", "version": 1, "class": ..., "config": {...},
-        "parameters": {name: float}}``. Floats round-trip exactly (nan and inf are written as JSON's
-        ``NaN`` and ``Infinity``). The write is atomic: a temporary file in the same folder replaces
-        ``path`` only once complete, so a crash leaves any old file whole. A file saved over keeps its
-        mode; a new one gets the mode the umask gives (``0o644`` for the usual ``0o022``).
-
-        The temporary file is ``.{name}.{pid}.{random}.tmp`` beside ``path`` (``name`` is the file's
-        name, ``pid`` the saving process's). A save that is killed leaves it behind; the next save of
-        the same ``path`` removes those whose process has ended (on POSIX systems, where
-        ``os.kill(pid, 0)`` tells).
+        The write is atomic, and a class of your own must be registered first: ``nn.persistence.save``
+        says all.
 
         Examples:
             >>> import os, tempfile
+            >>> import nn
             >>> model = MLP(2, [3, 1], seed=0)
             >>> with tempfile.TemporaryDirectory() as folder:
             ...     model.save(os.path.join(folder, "model.json"))
-            ...     again = load(os.path.join(folder, "model.json"))
+            ...     again = nn.load(os.path.join(folder, "model.json"))
             >>> again.state_dict() == model.state_dict()
             True
         """
-        if _REGISTRY.get(type(self).__name__) is not type(self):  # load() could not rebuild it
-            raise TypeError(
-                f"save() writes {', '.join(_REGISTRY)}, not {type(self).__name__}; "
-                "keep its state_dict() and give it back with load_state_dict() instead"
-            )
-        document = {
-            "format": FORMAT,
-            "version": VERSION,
-            "class": type(self).__name__,
-            "config": self._config(),
-            "parameters": self.state_dict(),
-        }
-        target = os.path.abspath(os.fspath(path))
-        folder, name = os.path.split(target)
-        _remove_stale_temporaries(folder, name)
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-        # Made as open() makes a new file, so the umask applies; O_EXCL: never another's file.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            with contextlib.suppress(FileNotFoundError):  # a file saved over keeps its mode, set before a
-                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # byte is written: 0600 stays private
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(document, f, indent=2)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        from nn import persistence  # which builds on this module, so is imported when first used
+
+        persistence.save(self, path)
 
 
 class Neuron(Module):
@@ -357,18 +321,18 @@ class Neuron(Module):
         fan_out: int = 1,
     ) -> None:
         self.nin = self._widths(nin)[0]
-        self.activation = _check_activation("Neuron", activation)
-        self.fused = _check_flag("Neuron", "fused", fused)
-        init = _check_init("Neuron", init)
-        fan_out = _check_size("Neuron", "fan_out", fan_out)
-        weights = _draw(_make_rng(seed), init, self.nin, fan_out)  # drawn only once all is checked
+        self.activation = _activation("Neuron", activation)
+        self.fused = _check.flag("Neuron: fused", fused)
+        init = _check.choice("Neuron", "init", init, _INITS)
+        fan_out = _check.integer("Neuron: fan_out", fan_out)
+        weights = _draw(_check.generator("Neuron: seed", seed), init, self.nin, fan_out)  # all checked
         self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(0.0, label="b")
 
     @staticmethod
     def _widths(nin: object, **_: object) -> list[int]:
         """The widths ``[nin, 1]`` of these arguments, checked (other arguments, as in a config, ignored)."""
-        return _check_widths("Neuron", [_check_size("Neuron", "nin", nin), 1])
+        return _check_widths("Neuron", [_check.integer("Neuron: nin", nin), 1])
 
     def forward(self, x: Inputs) -> Value:
         """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
@@ -383,7 +347,8 @@ class Neuron(Module):
         act = _ACTIVATIONS[self.activation]
         return out if act is None else act(out)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this architecture (what ``save`` writes)."""
         return {"nin": self.nin, "activation": self.activation, "fused": self.fused}
 
     def __repr__(self) -> str:
@@ -414,10 +379,10 @@ class Layer(Module):
         fused: bool = True,
     ) -> None:
         self.nin, self.nout = self._widths(nin, nout)
-        self.activation = _check_activation("Layer", activation)
-        init = _check_init("Layer", init)
-        self.fused = _check_flag("Layer", "fused", fused)
-        rng = _make_rng(seed)
+        self.activation = _activation("Layer", activation)
+        init = _check.choice("Layer", "init", init, _INITS)
+        self.fused = _check.flag("Layer: fused", fused)
+        rng = _check.generator("Layer: seed", seed)
         self.neurons = [
             Neuron(self.nin, self.activation, init=init, seed=rng, fused=self.fused, fan_out=self.nout)
             for _ in range(self.nout)
@@ -428,14 +393,16 @@ class Layer(Module):
     @staticmethod
     def _widths(nin: object, nout: object, **_: object) -> list[int]:
         """The widths ``[nin, nout]`` of these arguments, checked (other arguments ignored)."""
-        return _check_widths("Layer", [_check_size("Layer", "nin", nin), _check_size("Layer", "nout", nout)])
+        widths = [_check.integer("Layer: nin", nin), _check.integer("Layer: nout", nout)]
+        return _check_widths("Layer", widths)
 
     def forward(self, x: Inputs) -> list[Value]:
         """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once)."""
         inputs = _as_inputs(x, self.nin, "Layer")
         return [neuron(inputs) for neuron in self.neurons]
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this architecture (what ``save`` writes)."""
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "fused": self.fused}
 
     def __repr__(self) -> str:
@@ -480,13 +447,13 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         self.nin, *self.nouts = self._widths(nin, nouts)
-        _check_activation("MLP", activation)
-        _check_activation("MLP", out_activation)
+        _activation("MLP", activation)
+        _activation("MLP", out_activation)
         self.activation = activation
         self.out_activation = out_activation
-        init = _check_init("MLP", init)
-        self.fused = _check_flag("MLP", "fused", fused)
-        rng = _make_rng(seed)
+        init = _check.choice("MLP", "init", init, _INITS)
+        self.fused = _check.flag("MLP: fused", fused)
+        rng = _check.generator("MLP: seed", seed)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -506,10 +473,10 @@ class MLP(Module):
     @staticmethod
     def _widths(nin: object, nouts: object, **_: object) -> list[int]:
         """The widths ``[nin, *nouts]`` of these arguments, checked (other arguments ignored)."""
-        widths = [_check_size("MLP", "nin", nin)]
+        widths = [_check.integer("MLP: nin", nin)]
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
             raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
-        widths += [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        widths += [_check.integer(f"MLP: nouts[{i}]", n) for i, n in enumerate(nouts)]
         if len(widths) == 1:
             raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
         return _check_widths("MLP", widths)
@@ -521,7 +488,8 @@ class MLP(Module):
             out = layer(out)
         return out[0] if len(out) == 1 else list(out)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this architecture (what ``save`` writes)."""
         return {
             "nin": self.nin,
             "nouts": list(self.nouts),
@@ -538,79 +506,7 @@ class MLP(Module):
         )
 
 
-_REGISTRY: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
-_KEYS = ("format", "version", "class", "config", "parameters")  # a model file's, in the order save writes
-
-
-def load(path: str | os.PathLike[str]) -> Module:
-    """Rebuild a model saved by ``Module.save``: its class, its architecture and its parameters.
-
-    The file is checked before anything is built: its keys, version and class, the config's arguments
-    and sizes, and that these sizes make exactly as many parameters as the file holds, at most
-    ``MAX_PARAMETERS``. So a small file cannot ask for a huge model. The parameters' names and values
-    are then checked as ``load_state_dict`` checks them.
-
-    Raises:
-        ValueError: the file is not JSON (or is nested too deeply to parse), not a glassgrad model, of
-            another version, has a key of no model file, or its class, config and parameters do not fit
-            together.
-
-    Examples:
-        >>> import os, tempfile
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     Neuron(3, activation="tanh", seed=0).save(os.path.join(folder, "n.json"))
-        ...     load(os.path.join(folder, "n.json"))
-        Neuron(3, activation='tanh')
-    """
-    where = os.fspath(path)
-    try:
-        with open(where, encoding="utf-8") as f:
-            document = json.load(f)
-    except ValueError as e:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise ValueError(f"not a glassgrad model file: {where}: {e}") from None
-    except RecursionError:  # Python's parser gives up on JSON nested about a thousand levels deep
-        raise ValueError(f"not a glassgrad model file: {where}: JSON nested too deeply to read") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ValueError(f"not a glassgrad model file: {where}: format is {found!r}, expected {FORMAT!r}")
-    unknown = [key for key in document if key not in _KEYS]
-    if unknown:
-        keys = "key" if len(unknown) == 1 else "keys"
-        raise ValueError(f"{where}: unknown {keys} {_some(unknown)}; a model file has {', '.join(_KEYS)}")
-    if document.get("version") != VERSION or isinstance(document.get("version"), bool):
-        raise ValueError(
-            f"{where}: version {document.get('version')!r} is not supported (expected {VERSION})"
-        )
-    name, config, parameters = document.get("class"), document.get("config"), document.get("parameters")
-    if not isinstance(name, str) or name not in _REGISTRY:
-        raise ValueError(f"{where}: unknown class {name!r}, expected one of {', '.join(_REGISTRY)}")
-    if not isinstance(config, dict):
-        raise ValueError(f"{where}: config must be an object, got {type(config).__name__}")
-    if not isinstance(parameters, dict):
-        raise ValueError(f"{where}: parameters must be an object, got {type(parameters).__name__}")
-    cls = _REGISTRY[name]
-    try:  # the arguments, their sizes and the parameter count they make, before building anything
-        inspect.signature(cls).bind(**config)  # a missing or unknown argument
-        count = _count(cls._widths(**config))  # sizes, within MAX_PARAMETERS
-        if count != len(parameters):
-            raise ValueError(f"its config asks for {count:,} parameters, the file has {len(parameters):,}")
-        model = cls(**config)
-        model.load_state_dict(parameters)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{where}: does not describe a valid {name}: {e}") from None
-    return model
-
-
 # ---------------------------------------------------------------- helpers
-def _check_size(who: str, name: str, value: object) -> int:
-    """``value`` as an int if it is a positive integer (not a bool), else a clear error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{who}: {name} must be a positive int, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 def _check_widths(who: str, widths: list[int]) -> list[int]:
     """Layer widths ``[nin, n1, n2, ...]`` if their parameters, ``n1*(nin+1) + n2*(n1+1) + ...`` counted
     exactly, are at most ``MAX_PARAMETERS``; else a ValueError, before anything is allocated."""
@@ -636,40 +532,9 @@ def _bytes(n: int) -> str:
     return f"{n / 1000**power:,.1f} {'KMGT'[power - 1]}B" if power else f"{n} bytes"
 
 
-def _check_activation(who: str, name: object) -> str:
+def _activation(who: str, name: object) -> str:
     """The activation's name (``None`` -> ``"linear"``), or a clear error."""
-    if name is None:
-        return "linear"
-    if not isinstance(name, str):
-        raise TypeError(f"{who}: activation must be a str or None, got {type(name).__name__}")
-    if name not in _ACTIVATIONS:
-        raise ValueError(f"{who}: unknown activation {name!r}, expected one of {', '.join(_ACTIVATIONS)}")
-    return name
-
-
-def _check_init(who: str, init: object) -> str:
-    if not isinstance(init, str):
-        raise TypeError(f"{who}: init must be a str, got {type(init).__name__}")
-    if init not in _INITS:
-        raise ValueError(f"{who}: unknown init {init!r}, expected one of {', '.join(_INITS)}")
-    return init
-
-
-def _check_flag(who: str, name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
-    return value
-
-
-def _make_rng(seed: object) -> np.random.Generator:
-    """A Generator is used as it is (so one generator feeds a whole model); an int or None seeds a new one."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an int, None or a numpy.random.Generator, got {type(seed).__name__}")
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed}")
-    return np.random.default_rng(None if seed is None else int(seed))
+    return "linear" if name is None else _check.choice(who, "activation", name, _ACTIVATIONS, other="None")
 
 
 def _draw(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> NDArray[np.float64]:
@@ -742,38 +607,6 @@ def _numbers(out: object) -> float | list[float]:
     raise TypeError(
         f"predict needs forward() to return a Value or a list of Values, got {type(out).__name__}"
     )
-
-
-def _remove_stale_temporaries(folder: str, name: str) -> None:
-    """Delete the temporary files ``.{name}.{pid}.{random}.tmp`` in ``folder`` whose saving process has
-    ended: saves of ``name`` killed mid-write. Best effort: what cannot be listed or deleted stays."""
-    if os.name != "posix":  # os.kill(pid, 0) asks only on POSIX; on Windows it would end the process
-        return
-    temporary = re.compile(rf"\.{re.escape(name)}\.([0-9]+)\.[0-9a-f]{{8}}\.tmp")
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            match = temporary.fullmatch(entry.name)
-            if match and not _running(int(match[1])):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists. Signal 0 sends nothing, it only asks; a process of another user
-    exists too (PermissionError): only ProcessLookupError says that it has ended."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):
-        return True
-    return True
-
-
-def _some(names: list[str]) -> str:
-    """Up to five names, for an error message: ``'a', 'b', ... (12 in all)``."""
-    more = f", ... ({len(names)} in all)" if len(names) > 5 else ""
-    return ", ".join(repr(n) for n in names[:5]) + more
 
 
 def _fused_note(fused: bool) -> str:

@@ -334,14 +334,10 @@ def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArra
 
 def _resolve_loss(loss: str | LossFn, accuracy: Correct | None) -> tuple[LossFn, Correct | None]:
     accuracy = _check.function("fit: accuracy", accuracy)
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"fit: unknown loss {loss!r}, expected one of {', '.join(LOSSES)} or a function")
-        fn, correct = LOSSES[loss]
-        return fn, accuracy or correct
-    if not callable(loss):
-        raise TypeError(_check.message("fit: loss", "a name or a function", loss, kind=True))
-    return loss, accuracy
+    if callable(loss):
+        return loss, accuracy
+    fn, correct = LOSSES[_check.choice("fit", "loss", loss, LOSSES, other="a function")]
+    return fn, accuracy or correct
 
 
 def _interactive() -> bool:

@@ -17,7 +17,8 @@ from helpers import numeric_grad
 
 import autograd
 from autograd import Value
-from nn.module import MLP, Layer, Module, Neuron, load
+from nn.module import MLP, Layer, Module, Neuron
+from nn.persistence import load
 
 
 def weights(model: Module) -> np.ndarray:
@@ -362,8 +363,8 @@ def test_layer_returns_a_list_and_checks_width() -> None:
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: MLP(0, [1]), ValueError, "nin must be a positive int, got 0"),
-        (lambda: MLP(2.0, [1]), TypeError, "nin must be a positive int, got 2.0"),
+        (lambda: MLP(0, [1]), ValueError, "nin must be a positive integer, got 0"),
+        (lambda: MLP(2.0, [1]), TypeError, "nin must be a positive integer, got 2.0"),
         (lambda: MLP(True, [1]), TypeError, "nin"),
         (lambda: MLP(2, []), ValueError, "at least one"),
         (lambda: MLP(2, 3), TypeError, "nouts must be a sequence"),

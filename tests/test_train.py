@@ -163,7 +163,7 @@ def other_schedule() -> LinearLR:
                                           "got 'sgd' (str)"),
         ({"loss": "l1"}, ValueError, "unknown loss 'l1', expected one of mse, bce, bce_logits, hinge, "
                                      "cross_entropy or a function"),
-        ({"loss": 5}, TypeError, "loss must be a name or a function, got 5 (int)"),
+        ({"loss": 5}, TypeError, "loss must be a str or a function, got 5 (int)"),
         ({"schedule": other_schedule()}, ValueError, "schedule sets the learning rate of another optimizer "
                                                      "than the one fit steps"),
     ],
