@@ -6,7 +6,8 @@ every parameter's ``grad``; no derivative is written by hand here.
 
 * ``Neuron(nin)``: ``act(w . x + b)``, one fused ``w·x+b`` node (or, with ``fused=False``, every multiply
   and add as its own node, the graph drawn in textbooks).
-* ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values.
+* ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values (the Value
+  itself for one neuron, as micrograd's).
 * ``MLP(nin, nouts)``: layers in a row; returns a Value for one output, else a list.
 
 A model of more than ``MAX_PARAMETERS`` (10 million) parameters is refused, with a ValueError saying
@@ -32,6 +33,7 @@ import math
 import numbers
 import operator
 import os
+import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -40,6 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Row, Value
+from autograd.batch import outputs
 from nn import _check
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron"]
@@ -57,6 +60,15 @@ takes seconds; a scalar engine is no place for bigger ones. Raise it if you have
 ``nn.module.MAX_PARAMETERS = 10**8``.
 """
 _BYTES_PER_PARAMETER = 170  # measured with tracemalloc: Layer(1000, 100) and Neuron(100000) take 174
+
+
+class _Default(str):
+    """A default argument that can be told from the same text given (``activation is _RELU``)."""
+
+    __slots__ = ()
+
+
+_RELU = _Default("relu")  # Neuron's and Layer's activation when neither it nor micrograd's nonlin is given
 
 # Activations by name; None means no function at all (a linear output, as in micrograd's last layer).
 _ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -94,11 +106,15 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward``; the Values it builds are recorded in this module's scope, for pictures."""
-        scope = self.__dict__.get("_scope")
-        if scope is None:  # one scope per module, named by its parent ("Layer 0", "Neuron 3")
-            scope = self._scope = autograd.scope(self.__dict__.get("_name", type(self).__name__))
-        with scope:
+        with self._in_scope():
             return self.forward(*args, **kwargs)
+
+    def _in_scope(self) -> autograd.scope:
+        """This module's scope, made once and named by its parent ("Layer 0", "Neuron 3")."""
+        scope = self.__dict__.get("_scope")
+        if scope is None:
+            scope = self._scope = autograd.scope(self.__dict__.get("_name", type(self).__name__))
+        return scope
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of the model; subclasses define it."""
@@ -242,11 +258,10 @@ class Module:
         data = rows.astype(np.float64)
         with autograd.no_grad():
             if batched:
-                return outputs(self([Value(column) for column in data.T]), len(data))
-            outs = [self(row) for row in data.tolist()]
-            if not outs:  # an empty batch: one run on zeros tells the output's shape
-                outs = [self([0.0] * rows.shape[1])]
-        return np.array([_numbers(out) for out in outs], dtype=np.float64)[: len(rows)]
+                return _outputs("predict", self([Value(column) for column in data.T]), len(data))
+            # One row at a time; an empty batch runs once on zeros, to tell the output's shape.
+            each = [_outputs("predict", self(row), 1) for row in data.tolist() or [[0.0] * data.shape[1]]]
+        return np.concatenate(each)[: len(data)]
 
     def config(self) -> dict[str, Any]:
         """The keyword arguments of the constructor that rebuild this model's architecture.
@@ -293,14 +308,21 @@ class Neuron(Module):
             (``None`` also means linear).
         init: ``"uniform"`` (U(-1, 1), as micrograd), ``"xavier"`` (Glorot uniform, bound
             ``sqrt(6 / (nin + fan_out))``) or ``"he"`` (Kaiming normal, std ``sqrt(2 / nin)``). ``b`` is 0.
-        seed: an ``int``, ``None`` or a ``numpy.random.Generator`` (used as it is, and advanced).
+        seed: an ``int`` or a ``numpy.random.Generator`` (used as it is, and advanced) draws the weights
+            with NumPy. ``None`` (the default) draws them from Python's ``random`` module, one by one as
+            micrograd does (``random.uniform(-1, 1)`` for ``"uniform"``, ``random.uniform(-bound, bound)``
+            for ``"xavier"``, ``random.gauss(0, std)`` for ``"he"``): after ``random.seed(1337)`` a model
+            gets exactly the weights micrograd's gets.
         fused: one ``w·x+b`` node for the weighted sum and bias (fast); ``False`` records every multiply
             and add as its own node (``w0*x0 + w1*x1 + ... + b``): the same value, a bigger graph to look at.
         fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
+        nonlin: micrograd's flag, another way to say the activation: ``True`` is ``"relu"``, ``False``
+            is ``"linear"``. Given with an ``activation`` that says otherwise, it is a ValueError.
 
     Raises:
         TypeError: an argument of the wrong kind.
-        ValueError: a size below 1, an unknown name, or more than ``MAX_PARAMETERS`` parameters.
+        ValueError: a size below 1, an unknown name, more than ``MAX_PARAMETERS`` parameters, or
+            ``nonlin`` and ``activation`` that disagree.
 
     Examples:
         >>> n = Neuron(2, activation="tanh", seed=0)
@@ -308,25 +330,28 @@ class Neuron(Module):
         ('w0', 'b', 0.0)
         >>> n([0.0, 0.0]).data
         0.0
+        >>> Neuron(3, nonlin=False)  # micrograd's LinearNeuron(3)
+        Neuron(3, activation='linear')
     """
 
     def __init__(
         self,
         nin: int,
-        activation: str | None = "relu",
+        activation: str | None = _RELU,
         *,
         init: str = "uniform",
         seed: Seed = None,
         fused: bool = True,
         fan_out: int = 1,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = self._widths(nin)[0]
-        self.activation = _activation("Neuron", activation)
+        self.activation = _activation("Neuron", activation, nonlin)
         self.fused = _check.flag("Neuron: fused", fused)
         init = _check.choice("Neuron", "init", init, _INITS)
         fan_out = _check.integer("Neuron: fan_out", fan_out)
-        weights = _draw(_check.generator("Neuron: seed", seed), init, self.nin, fan_out)  # all checked
-        self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
+        weights = _draw(_rng(_check.seed("Neuron: seed", seed)), init, self.nin, fan_out)  # all checked
+        self.w = [Value(wi, label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(0.0, label="b")
 
     @staticmethod
@@ -356,9 +381,14 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons that read the same ``nin`` inputs; the forward pass returns a list of ``nout`` Values.
+    """``nout`` neurons that read the same ``nin`` inputs.
 
-    Args and errors are those of ``Neuron``; one generator draws the weights neuron by neuron.
+    The forward pass returns a list of ``nout`` Values, or the Value itself when ``nout`` is 1, as
+    micrograd's ``Layer`` does.
+
+    Args and errors are those of ``Neuron`` (``nonlin`` too, micrograd's ``Layer(nin, nout, nonlin=...)``).
+    The weights are drawn neuron by neuron, weight by weight: from one generator made of ``seed``, or
+    with no seed from Python's ``random``, in micrograd's order.
 
     Examples:
         >>> layer = Layer(3, 2, activation="tanh", seed=0)
@@ -366,23 +396,26 @@ class Layer(Module):
         Layer(3, 2, activation='tanh')
         >>> len(layer([1.0, 2.0, 3.0]))
         2
+        >>> type(Layer(3, 1, nonlin=False)([1.0, 2.0, 3.0])).__name__
+        'Value'
     """
 
     def __init__(
         self,
         nin: int,
         nout: int,
-        activation: str | None = "relu",
+        activation: str | None = _RELU,
         *,
         init: str = "uniform",
         seed: Seed = None,
         fused: bool = True,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin, self.nout = self._widths(nin, nout)
-        self.activation = _activation("Layer", activation)
+        self.activation = _activation("Layer", activation, nonlin)
         init = _check.choice("Layer", "init", init, _INITS)
         self.fused = _check.flag("Layer: fused", fused)
-        rng = _check.generator("Layer: seed", seed)
+        rng = _rng(_check.seed("Layer: seed", seed))
         self.neurons = [
             Neuron(self.nin, self.activation, init=init, seed=rng, fused=self.fused, fan_out=self.nout)
             for _ in range(self.nout)
@@ -396,8 +429,14 @@ class Layer(Module):
         widths = [_check.integer("Layer: nin", nin), _check.integer("Layer: nout", nout)]
         return _check_widths("Layer", widths)
 
-    def forward(self, x: Inputs) -> list[Value]:
-        """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once)."""
+    def forward(self, x: Inputs) -> Value | list[Value]:
+        """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once): a list,
+        or the one Value of a layer of one neuron."""
+        out = self._forward_all(x)
+        return out[0] if len(out) == 1 else out
+
+    def _forward_all(self, x: Inputs) -> list[Value]:
+        """Each neuron's output in a list, even of one (what an MLP hands to its next layer)."""
         inputs = _as_inputs(x, self.nin, "Layer")
         return [neuron(inputs) for neuron in self.neurons]
 
@@ -418,7 +457,9 @@ class MLP(Module):
         activation: for the hidden layers (names as in ``Neuron``).
         out_activation: for the last layer; ``None`` (linear) as in micrograd.
         init: as in ``Neuron``.
-        seed: as in ``Neuron``; one generator draws every weight, layer by layer.
+        seed: as in ``Neuron``; one generator draws every weight, layer by layer (with no seed, Python's
+            ``random`` does, in micrograd's order: ``random.seed(1337); MLP(2, [16, 16, 1])`` has the
+            weights of micrograd's ``MLP(2, [16, 16, 1])`` after the same ``random.seed(1337)``).
         fused: as in ``Neuron``.
 
     Raises:
@@ -453,7 +494,7 @@ class MLP(Module):
         self.out_activation = out_activation
         init = _check.choice("MLP", "init", init, _INITS)
         self.fused = _check.flag("MLP: fused", fused)
-        rng = _check.generator("MLP: seed", seed)
+        rng = _rng(_check.seed("MLP: seed", seed))
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -485,7 +526,8 @@ class MLP(Module):
         """The network's output for one example of ``nin`` inputs."""
         out: Sequence[Value] = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
-            out = layer(out)
+            with layer._in_scope():
+                out = layer._forward_all(out)
         return out[0] if len(out) == 1 else list(out)
 
     def config(self) -> dict[str, Any]:
@@ -532,19 +574,45 @@ def _bytes(n: int) -> str:
     return f"{n / 1000**power:,.1f} {'KMGT'[power - 1]}B" if power else f"{n} bytes"
 
 
-def _activation(who: str, name: object) -> str:
-    """The activation's name (``None`` -> ``"linear"``), or a clear error."""
-    return "linear" if name is None else _check.choice(who, "activation", name, _ACTIVATIONS, other="None")
+def _activation(who: str, name: object, nonlin: object = None) -> str:
+    """The activation's name (``None`` -> ``"linear"``), or a clear error. micrograd's ``nonlin`` flag,
+    if given, says it instead (``True``: ``"relu"``, ``False``: ``"linear"``); a name given as well must
+    agree with it."""
+    chosen = (
+        "linear" if name is None else str(_check.choice(who, "activation", name, _ACTIVATIONS, other="None"))
+    )
+    if nonlin is None:
+        return chosen
+    flagged = "relu" if _check.flag(f"{who}: nonlin", nonlin) else "linear"
+    if name is not _RELU and chosen != flagged:  # an activation given, not the default
+        raise ValueError(
+            f"{who}: nonlin={nonlin} means activation={flagged!r}, but activation={name!r} was given; "
+            "give one of the two"
+        )
+    return flagged
 
 
-def _draw(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> NDArray[np.float64]:
-    """One neuron's ``fan_in`` initial weights."""
-    if init == "uniform":
-        return rng.uniform(-1.0, 1.0, fan_in)
-    if init == "xavier":
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
-        return rng.uniform(-bound, bound, fan_in)
-    return rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in)  # "he"
+def _rng(seed: int | np.random.Generator | None) -> np.random.Generator | None:
+    """The generator a checked seed makes: a Generator as it is (so that one feeds a whole model), a new
+    one for an int; ``None`` stays None, for Python's ``random``, as in micrograd."""
+    return None if seed is None else np.random.default_rng(seed)
+
+
+def _draw(rng: np.random.Generator | None, init: str, fan_in: int, fan_out: int) -> list[float]:
+    """One neuron's ``fan_in`` initial weights, from ``rng`` or, without one, from Python's ``random``
+    one weight at a time (micrograd's ``random.uniform(-1, 1)`` for each, with ``init="uniform"``)."""
+    weights: list[float]
+    if init == "he":
+        std = math.sqrt(2.0 / fan_in)
+        if rng is None:
+            return [random.gauss(0.0, std) for _ in range(fan_in)]
+        weights = rng.normal(0.0, std, fan_in).tolist()
+    else:
+        bound = 1.0 if init == "uniform" else math.sqrt(6.0 / (fan_in + fan_out))  # "xavier"
+        if rng is None:
+            return [random.uniform(-bound, bound) for _ in range(fan_in)]
+        weights = rng.uniform(-bound, bound, fan_in).tolist()
+    return weights
 
 
 def _as_inputs(x: object, nin: int, who: str) -> Row:
@@ -582,31 +650,14 @@ def _as_inputs(x: object, nin: int, who: str) -> Row:
     return row
 
 
-def outputs(out: object, n: int) -> NDArray[np.float64]:
-    """A forward result over a batch of ``n`` samples as an array: ``(n,)`` for one Value, ``(n, k)``
-    for a list of k Values.
-
-    Examples:
-        >>> import numpy as np
-        >>> outputs([Value(np.array([1.0, 2.0])), Value(3.0)], 2).tolist()
-        [[1.0, 3.0], [2.0, 3.0]]
-    """
-    values = [out] if isinstance(out, Value) else out
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, Value) for v in values):
-        raise TypeError(f"forward() must return a Value or a list of Values, got {type(out).__name__}")
-    columns = [np.broadcast_to(np.asarray(v.data, dtype=np.float64), (n,)) for v in values]
-    return columns[0].copy() if isinstance(out, Value) else np.column_stack(columns).reshape(n, len(columns))
-
-
-def _numbers(out: object) -> float | list[float]:
-    """A forward result as plain floats: a Value -> its data, a list of Values -> their data."""
-    if isinstance(out, Value):
-        return out.data
-    if isinstance(out, (list, tuple)) and all(isinstance(v, Value) for v in out):
-        return [v.data for v in out]
-    raise TypeError(
-        f"predict needs forward() to return a Value or a list of Values, got {type(out).__name__}"
-    )
+def _outputs(who: str, out: object, n: int) -> NDArray[np.float64]:
+    """``autograd.batch.outputs``: a forward result over ``n`` samples as an array, ``(n,)`` for one
+    Value, ``(n, k)`` for a list of k; its error says that ``who`` needs such a result."""
+    try:
+        return outputs(out, n)
+    except TypeError:
+        what = type(out).__name__
+        raise TypeError(f"{who} needs forward() to return a Value or a list of Values, got {what}") from None
 
 
 def _fused_note(fused: bool) -> str:

@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 import autograd
 from autograd import Value
 from nn import _check, losses
-from nn.module import MLP, Module, Neuron, outputs
+from nn.module import MLP, Module, Neuron, _outputs
 from nn.optim import SGD, LinearLR, Optimizer
 
 LossFn = Callable[[Any, Any], Value]
@@ -191,7 +191,7 @@ def fit(
                     schedule.step()
                 total += value.data * len(batch)
                 if correct is not None:
-                    right += int(np.sum(correct(_outputs(preds, len(batch), batched), ys[batch])))
+                    right += int(np.sum(correct(_predictions(preds, len(batch), batched), ys[batch])))
             history.loss.append(total / n)
             history.accuracy.append(right / n if correct is not None else float("nan"))
             if bar is not None:
@@ -248,7 +248,7 @@ def _check_pass(
     n = len(ys)
     with autograd.no_grad():
         preds = forward(np.arange(n))
-        outs = _outputs(preds, n, batched)
+        outs = _predictions(preds, n, batched)
         if isinstance(loss, str):
             _check_outputs(model, loss, outs, ys)
         loss_fn(preds, ys if batched else ys.tolist())
@@ -270,7 +270,7 @@ def _check_outputs(model: Module, loss: str, outs: NDArray[np.float64], ys: NDAr
         hint = (
             " (for classes, use loss='cross_entropy' with int labels)"
             if outs.shape[1] > 1
-            else " (a list of one: make forward return its Value, as MLP does)"
+            else " (a list of one: make forward return its Value, as MLP and Layer do)"
         )
         raise ValueError(
             f"fit: loss={loss!r} takes one output per sample, to pair with y of shape {ys.shape}; the model "
@@ -312,10 +312,12 @@ def _batched_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArra
     return lambda batch: model([Value(column[batch]) for column in columns])
 
 
-def _outputs(preds: Any, n: int, batched: bool) -> NDArray[np.float64]:
+def _predictions(preds: Any, n: int, batched: bool) -> NDArray[np.float64]:
+    """The model's outputs on ``n`` samples, one row per sample: from one batched forward result, or
+    from a list of the results of each sample."""
     if batched:
-        return outputs(preds, n)
-    return np.array([[v.data for v in p] if isinstance(p, list) else p.data for p in preds], dtype=np.float64)
+        return _outputs("fit", preds, n)
+    return np.concatenate([_outputs("fit", p, 1) for p in preds])
 
 
 def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[Any]]:
