@@ -13,11 +13,13 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from autograd.batch import Number
 from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
 from autograd.compiler import Compiled, compile
 from autograd.engine import Row, Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
 from autograd.explain import Explanation, explain
 from autograd.functional import grad, hessian, value_and_grad
+from autograd.ops import Op, op
 
 if TYPE_CHECKING:
     from autograd import viz as viz
@@ -27,6 +29,8 @@ __all__ = [
     "Compiled",
     "Explanation",
     "GradcheckError",
+    "Number",
+    "Op",
     "Row",
     "Value",
     "compile",
@@ -38,6 +42,7 @@ __all__ = [
     "hessian",
     "is_grad_enabled",
     "no_grad",
+    "op",
     "scope",
     "sum",
     "topological_order",

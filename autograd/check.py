@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import sys
-import threading
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -33,6 +31,9 @@ def gradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    *,
+    names: Sequence[str] | None = None,
+    what: str = "gradcheck",
 ) -> bool:
     """Compare the engine's gradient of ``f`` at ``inputs`` with central finite differences.
 
@@ -45,6 +46,8 @@ def gradcheck(
         eps: the step of the central differences.
         atol: the absolute tolerance.
         rtol: the relative tolerance.
+        names: what to call the inputs in the table (``0, 1, ...`` by default).
+        what: what the message names as checked (``op 'softsign'``).
 
     Returns:
         True when every gradient agrees.
@@ -57,7 +60,10 @@ def gradcheck(
         >>> gradcheck(lambda x: x.exp() * x.sin(), [0.7])
         True
     """
-    point = [_as_float(x) for x in inputs]
+    point = [_real(x) for x in inputs]
+    labels = [str(i) for i in range(len(point))] if names is None else [str(n) for n in names]
+    if len(labels) != len(point):
+        raise ValueError(f"gradcheck: {len(labels)} names for {len(point)} inputs")
     if not eps > 0:
         raise ValueError(f"gradcheck: eps must be positive, got {eps}")
     leaves = [Value(x) for x in point]
@@ -69,7 +75,7 @@ def gradcheck(
 
     @no_grad()
     def at(xs: list[float]) -> float:
-        return _as_float(f(*[Value(x) for x in xs]))
+        return _real(f(*[Value(x) for x in xs]))
 
     numeric = []
     for i in range(len(point)):
@@ -83,20 +89,22 @@ def gradcheck(
         if not (abs(a - n) <= atol + rtol * abs(n) or (a == n))
     ]
     if bad:
-        rows = [f"{'input':>6}  {'x':>12}  {'analytic':>14}  {'numeric':>14}  {'difference':>12}"]
+        width = max(6, *map(len, labels))
+        rows = [f"{'input':>{width}}  {'x':>12}  {'analytic':>14}  {'numeric':>14}  {'difference':>12}"]
         for i, (x, a, n) in enumerate(zip(point, analytic, numeric, strict=True)):
             mark = "  <- mismatch" if i in bad else ""
-            rows.append(f"{i:>6}  {x:>12.6g}  {a:>14.8g}  {n:>14.8g}  {a - n:>12.3g}{mark}")
+            rows.append(f"{labels[i]:>{width}}  {x:>12.6g}  {a:>14.8g}  {n:>14.8g}  {a - n:>12.3g}{mark}")
+        wrong = ", ".join(labels[i] for i in bad)
         raise GradcheckError(
-            f"gradcheck failed for {len(bad)} of {len(point)} inputs "
+            f"{what} failed for {len(bad)} of {len(point)} inputs: {wrong} "
             f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g}):\n" + "\n".join(rows)
         )
     return True
 
 
-def _as_float(x: Any) -> float:
+def _real(x: Any) -> float:
     if isinstance(x, Value):
-        return x.data
+        return float(x.data)
     if isinstance(x, numbers.Real):
         return float(x)
     raise TypeError(f"expected a real number or a Value, got {type(x).__qualname__}")
@@ -138,19 +146,30 @@ class detect_anomaly:  # noqa: N801 - named like torch.autograd.detect_anomaly
 
 
 _sites: weakref.WeakKeyDictionary[Value, str] = weakref.WeakKeyDictionary()
-_AUTOGRAD = os.path.dirname(os.path.abspath(__file__))
-_LIBRARY = (_AUTOGRAD, os.path.join(os.path.dirname(_AUTOGRAD), "nn"))  # glassgrad's own code
+_LIBRARY = {"autograd"}  # the packages whose frames a report skips, to name the user's line
+
+
+def library(package: str) -> None:
+    """Count ``package``'s code as library code: ``detect_anomaly`` reports the first line outside
+    it as where a node was made (a package built on autograd, such as ``nn``, calls this).
+
+    Examples:
+        >>> library("nn")
+    """
+    if not isinstance(package, str) or not package.isidentifier():
+        raise TypeError(f"library takes a top-level package's name, got {package!r}")
+    _LIBRARY.add(package)
 
 
 def _user_site() -> str:
-    """File and line of the first frame outside glassgrad: the user code that made the node."""
+    """File and line of the first frame outside library code: the user code that made the node."""
     frame = sys._getframe(1)
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) in _LIBRARY:
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _LIBRARY:
         frame = frame.f_back  # type: ignore[assignment]
     return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
 
 
-def _describe(node: Value) -> str:
+def _created(node: Value) -> str:
     name = f" '{node.label}'" if node.label else ""
     inputs = ", ".join(repr(p.data) for p in node.parents)
     site = _sites.get(node, "unknown (detect_anomaly was off when it was built)")
@@ -160,51 +179,27 @@ def _describe(node: Value) -> str:
 class _AnomalyChecker:
     """The checks ``detect_anomaly`` plugs into the engine (see ``engine.Checker``)."""
 
-    def __init__(self) -> None:
-        self.phase = threading.local()  # "backward" while a checked pass records its gradient arithmetic
-
     def made(self, out: Value, op: Any, parents: tuple[Value, ...]) -> None:
-        if op is None:
-            return
         _sites[out] = _user_site()
         if not _finite(out.data):
+            phase = "backward" if engine.this_thread.mode.backward else "forward"
             raise AnomalyError(
-                f"{getattr(self.phase, 'name', 'forward')}: {op.name} produced {out.data!r}\n"
+                f"{phase}: {op.name} produced {out.data!r}\n"
                 f"  inputs: {', '.join(repr(p.data) for p in parents)}\n"
                 f"  created at {_sites[out]}"
             )
 
-    def backward(self, order: list[Value], create_graph: bool) -> None:
-        """The generic backward loop, checking each contribution as it is made."""
-        self.phase.name = "backward"
-        try:
-            _checked_steps(order, create_graph)
-        finally:
-            self.phase.name = "forward"
-
-
-def _checked_steps(order: list[Value], create_graph: bool) -> None:
-    for node in reversed(order):
-        if not node.parents:
-            continue
-        op = node._op
-        assert op is not None
-        out = node if create_graph else node.data
-        inputs = node.parents if create_graph else [p.data for p in node.parents]
-        sent = op.grads(node.grad, out, *inputs)
-        for i, (parent, contribution) in enumerate(zip(node.parents, sent, strict=True)):
-            value = contribution.data if isinstance(contribution, Value) else contribution
+    def sent(self, node: Value, g: Any, contributions: tuple[Any, ...]) -> None:
+        """Each contribution of a backward step, as it is made."""
+        for i, contribution in enumerate(contributions):
+            value = _number_of(contribution)
             if not _finite(value):
-                local = op.local(_plain(out), *[_plain(x) for x in inputs])[i]
+                local = node._fn.local(node.data, *[p.data for p in node.parents])[i]  # type: ignore[union-attr]
                 raise AnomalyError(
-                    f"backward: the gradient sent from {op.name} to its input {i} is {value!r} "
-                    f"(upstream {_plain(node.grad)!r} x local derivative {local!r})\n"
-                    f"  at {_describe(node)}"
+                    f"backward: the gradient sent from {node.op} to its input {i} is {value!r} "
+                    f"(upstream {_number_of(g)!r} x local derivative {local!r})\n"
+                    f"  at {_created(node)}"
                 )
-            if create_graph:
-                engine._accumulate(parent, contribution)
-            else:
-                engine._add(parent, contribution)
 
 
 def _finite(x: Any) -> bool:
@@ -212,7 +207,7 @@ def _finite(x: Any) -> bool:
     return math.isfinite(x) if type(x) is float else bool(np.all(np.isfinite(x)))
 
 
-def _plain(x: Any) -> Any:
+def _number_of(x: Any) -> Any:
     return x.data if isinstance(x, Value) else x
 
 

@@ -8,7 +8,7 @@ same every time; ``compile(root, wrt)`` does it once and writes what it did as s
 * a backward line per edge, children before parents: ``g_a += g_v2 * b`` (d(a*b)/da = b). What is
   added is the node's own ``grads`` rule, run once on the names instead of numbers, so that it is
   written out as an expression; a rule that branches on its number (``relu`` passes g or nothing) is
-  called instead: ``(d0,) = relu_grads(g_v3, v3, v2)``.
+  called instead: ``(d0,) = relu_vjp(g_v3, v3, v2)``.
 
 A node is called by its label where that is a fit Python name (one no other node has), else ``v{i}``;
 its gradient is ``g_`` and that name.
@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from autograd import _math
+from autograd import _math, ops
 from autograd.engine import Value, topological_order
 from autograd.ops import Op
 
@@ -165,21 +165,21 @@ class _Program:
     def __init__(self, order: list[Value], wrt: list[Value]) -> None:
         self.order = order
         self.wrt = wrt
-        # What _Code writes calls: the IEEE functions of _math, as the float backward pass does.
+        # What _Code writes calls: the functions a rule may call (ops.MATH), as the float backward pass
+        # does, and the fused ops' test for a step that sends nothing.
         self.globals: dict[str, Any] = {
             "INF": _math.INF,
             "NAN": _math.NAN,
-            **{
-                f: getattr(_math, f) for f in ("div", "power", "power_scalar", "log", "sin", "cos", "sigmoid")
-            },
+            "sends_nothing": ops.sends_nothing,
+            **ops.MATH,
         }
         self.functions: dict[int, str] = {}  # id(function) -> its name in the program
         self.lines: list[str] = []
         in_graph = set(order)
         nodes = order + [p for p in wrt if p not in in_graph]  # an unused wrt leaf keeps its grad
         self.names = _node_names(nodes, reserved={"run", "leaves", "grads", *self.globals})
-        # The nodes whose gradient is needed: those that depend on a leaf of wrt.
-        self.needs = {id(p) for p in wrt}
+        # The nodes whose gradient is needed: those that depend on a leaf of wrt that needs one.
+        self.needs = {id(p) for p in wrt if p.requires_grad}
         for node in order:
             if any(id(p) in self.needs for p in node._parents):
                 self.needs.add(id(node))
@@ -199,7 +199,7 @@ class _Program:
         emit(f"    {_targets(map(self.v, leaves))} = leaves" + (f"  # {unnamed}" if unnamed else ""))
         for node in self.order:  # forward: each node from its parents, in the order they were made
             if not node.is_leaf:
-                emit(f"    {self.v(node)} = {self._value(node)}  # {node._op.name}")  # type: ignore[union-attr]
+                emit(f"    {self.v(node)} = {self._value(node)}  # {node.op}")
         emit("    # backward: g_x = d root / d x, children before parents")
         if self.wrt:
             emit(f"    {_targets(map(self.g, self.wrt))} = grads  # what they had: gradients add up")
@@ -230,27 +230,27 @@ class _Program:
 
     def _backward(self, node: Value) -> None:
         """One node's step backwards, written down by running the rule ``backward()`` runs for it."""
-        op: Op = node._op  # type: ignore[assignment]
-        v, g, parents = self.v(node), _Code(self.g(node)), node._parents
-        if op.vjp is not None:  # fused: the vjp itself, on inputs whose ``.grad += ...`` writes a line
-            # A zero gradient passes nothing on (see _backward_floats): so neither does the program.
-            self.lines.append(f"    if {g.text} != 0.0 or not -INF < {v} < INF:")
-            op.vjp(g, tuple(_Input(self, p, "        ") for p in parents))  # type: ignore[arg-type]
-            return
+        op: Op = node._fn  # type: ignore[assignment]
+        v, g, parents = self.v(node), self.g(node), node._parents
+        indent = "    "
+        if op.into is not None:  # a fused op: its step sends nothing at times (see ops.sends_nothing)
+            self.lines.append(f"    if not sends_nothing({g}, {v}):")
+            indent += "    "
         sent = self._sent(node)
         if sent is None:  # the rule branches on its number: the program calls it
             sent = [_Code(f"d{k}") for k in range(len(parents))]
-            call = f"{self._function(op.grads, op, 'grads')}({g.text}, {v}, {self._list(self.v, parents)})"
-            self.lines.append(f"    {_targets(d.text for d in sent)} = {call}")
+            call = f"{self._function(op.vjp, op, 'vjp')}({g}, {v}, {self._list(self.v, parents)})"
+            self.lines.append(f"{indent}{_targets(d.text for d in sent)} = {call}")
         for parent, contribution in zip(parents, sent, strict=True):
-            _Input(self, parent, "    ").grad += contribution
+            if id(parent) in self.needs:
+                self.lines.append(f"{indent}{self.g(parent)} += {_unwrap(_source(contribution))}")
 
     def _sent(self, node: Value) -> list[Any] | None:
-        """The node's ``grads`` rule run on names: what it sends each parent as an expression or a
-        constant (None if the rule needs the numbers themselves)."""
+        """The node's rule run on names: what it sends each parent as an expression or a constant
+        (None if the rule needs the numbers themselves)."""
         args = [_Code(self.v(p)) for p in node._parents]
         try:
-            sent = node._op.grads(_Code(self.g(node)), _Code(self.v(node)), *args)  # type: ignore[union-attr]
+            sent = node._fn.vjp(_Code(self.g(node)), _Code(self.v(node)), *args)  # type: ignore[union-attr]
             for c in sent:
                 _source(c)  # a constant the program cannot hold is a rule to call, too
         except (AttributeError, TypeError):
@@ -259,7 +259,7 @@ class _Program:
 
     def _value(self, node: Value) -> str:
         """The call that computes a node from its parents: ``mul(v2, v3)``, ``dot((w..), (x..), b)``."""
-        op: Op = node._op  # type: ignore[assignment]
+        op: Op = node._fn  # type: ignore[assignment]
         names = [self.v(p) for p in node._parents]
         args = op.split(names) if op.split is not None else names
         rendered = ", ".join(_tuple(a) if isinstance(a, list) else a for a in args)
@@ -309,30 +309,6 @@ def _node_names(nodes: list[Value], reserved: set[str]) -> _Names:
     return _Names(value, taken)
 
 
-class _Input:
-    """A parent in a backward step being written: ``._data`` is its number's name, and ``.grad += c``
-    writes the line ``g{i} += c`` (nothing for a parent whose gradient is not needed)."""
-
-    __slots__ = ("_data", "indent", "name", "program")
-
-    def __init__(self, program: _Program, node: Value, indent: str) -> None:
-        self.program, self.indent = program, indent
-        self.name = program.g(node) if id(node) in program.needs else ""
-        self._data = _Code(program.v(node))
-
-    @property
-    def grad(self) -> _Code:
-        return _Code(self.name)
-
-    @grad.setter
-    def grad(self, total: _Code) -> None:
-        prefix = f"({self.name} + "
-        if not total.text.startswith(prefix):
-            raise TypeError(f"a vjp must add to a gradient (grad += ...), got grad = {total.text}")
-        if self.name:  # total is (g_i + contribution): written as g_i += contribution
-            self.program.lines.append(f"{self.indent}{self.name} += {_unwrap(total.text[len(prefix) : -1])}")
-
-
 class _Code:
     """A number in the program being written: arithmetic on it writes the expression down.
 
@@ -373,7 +349,10 @@ class _Code:
     def __neg__(self) -> _Code:
         return _Code(f"(-{self.text})")
 
-    # What the helpers of ops.py call on a non-number: the IEEE functions of _math, by name.
+    def __abs__(self) -> _Code:
+        return _Code(f"abs({self.text})")
+
+    # What the helpers of ops.py call on a non-number: the functions of ops.MATH, by name.
     def __truediv__(self, other: Any) -> _Code:
         return _call("div", self, other)
 
@@ -386,17 +365,10 @@ class _Code:
     def __rpow__(self, other: Any) -> _Code:
         return _call("power", other, self)
 
-    def log(self) -> _Code:
-        return _call("log", self)
-
-    def sin(self) -> _Code:
-        return _call("sin", self)
-
-    def cos(self) -> _Code:
-        return _call("cos", self)
-
-    def sigmoid(self) -> _Code:
-        return _call("sigmoid", self)
+    def __getattr__(self, name: str) -> Callable[[], _Code]:  # x.log() ... for the functions of one input
+        if name not in ops.MATH:
+            raise AttributeError(name)
+        return lambda: _call(name, self)
 
     def __bool__(self) -> bool:
         raise TypeError("a rule that branches on its number is called, not written out")

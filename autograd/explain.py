@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Value, topological_order
+from autograd import engine
+from autograd.engine import Value, chain_rule, topological_order
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class Edge:
     ``relu`` selects: behind an infinite upstream, a dead unit still sends 0)."""
 
     parent: Value
-    local: float
-    contribution: float
+    local: Any
+    contribution: Any  # None for a parent that needs no gradient (a constant): nothing is sent to it
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Explanation:
                         *head,
                         self.names[id(edge.parent)],
                         format_number(edge.local),
-                        format_number(edge.contribution),
+                        "—" if edge.contribution is None else format_number(edge.contribution),
                     ]
                 )
         return rows
@@ -153,23 +154,28 @@ def explain(root: Value, max_nodes: int = 60) -> Explanation:
             count += 1
             names[id(node)] = f"v{count}"
         else:
-            names[id(node)] = format_number(node.data)  # an unlabelled leaf is a constant: show its value
+            names[id(node)] = format_number(node.data)  # an unlabelled leaf: show its value
+        if not node.requires_grad:
+            names[id(node)] += " (constant)"
     upstream: dict[int, float] = {}
     steps = [Step(node, names[id(node)], g, edges) for node, g, edges in replay_backward(order, upstream)]
-    leaves = [node for node in order if not node.parents and node.label]
+    leaves = [node for node in order if not node.parents and node.label and node.requires_grad]
     gradients = [(node.label, upstream.get(id(node), 0.0)) for node in leaves]
     hidden = max(0, len(steps) - max_nodes)
     return Explanation(steps[:max_nodes], gradients, names, hidden)
 
 
 def replay_backward(
-    order: list[Value], grads: dict[int, float]
-) -> Iterator[tuple[Value, float, tuple[Edge, ...]]]:
-    """Run the backward pass over ``order`` (from ``topological_order``) on the side, step by step.
+    order: list[Value], grads: dict[int, Any]
+) -> Iterator[tuple[Value, Any, tuple[Edge, ...]]]:
+    """The engine's backward pass (``engine.chain_rule``) over ``order``, step by step, with each edge's
+    local derivative: what ``explain`` and ``backward_steps`` show.
 
     Yields, for each node with parents in the order ``backward()`` visits them, the node, its upstream
-    gradient and its edges. ``grads`` (keyed by ``id``) is filled as the pass goes: the root gets 1, and
-    each parent the contributions sent to it so far. No ``.grad`` is touched.
+    gradient and its edges: what each parent receives (a batch's contributions to a shared parameter
+    summed, as ``backward()`` adds them; nothing for a parent that needs no gradient, a constant).
+    ``grads`` (keyed by ``id``) is filled as the pass goes: each parent's gradient so far, and each
+    node's once it is complete. No ``.grad`` is touched.
 
     Examples:
         >>> from autograd import Value, topological_order
@@ -181,24 +187,18 @@ def replay_backward(
         >>> grads[id(x)]
         6.0
     """
-    if not order:
-        return
-    grads[id(order[-1])] = 1.0
-    for node in reversed(order):
-        if not node.parents:
+    for node, g, sent in chain_rule(order, 1.0):
+        grads[id(node)] = g
+        if sent is None:
             continue
-        g = grads.get(id(node), 0.0)
-        assert node._op is not None
-        numbers = [p.data for p in node.parents]
-        local = node._op.local(node.data, *numbers)
-        sent = node._op.grads(g, node.data, *numbers)
-        edges = tuple(Edge(*edge) for edge in zip(node.parents, local, sent, strict=True))
-        for edge in edges:
-            c: Any = edge.contribution
-            if type(edge.parent.data) is float and type(c) is not float:
-                c = float(np.sum(c))  # a parameter shared by a batch: the sum over its samples
-            grads[id(edge.parent)] = grads.get(id(edge.parent), 0.0) + c
-        yield node, g, edges
+        local = node._fn.local(node.data, *[p.data for p in node.parents])  # type: ignore[union-attr]
+        edges = []
+        for parent, d, c in zip(node.parents, local, sent, strict=True):
+            received = engine.received(parent, c) if parent.requires_grad else None
+            if received is not None:
+                grads[id(parent)] = engine._plus(parent, grads.get(id(parent), 0.0), received)
+            edges.append(Edge(parent, d, received))
+        yield node, g, tuple(edges)
 
 
 def format_number(x: Any, digits: int = 6) -> str:

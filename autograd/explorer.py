@@ -202,19 +202,17 @@ def _steps(order: list[Value], index: dict[int, int], grads: dict[int, Any]) -> 
             "node": index[id(node)],
             "upstream": format_number(upstream),
             "edges": [
-                [index[id(e.parent)], _number(e.local), format_number(e.local), format_number(_sent(e))]
-                for e in edges
+                [index[id(e.parent)], _number(e.local), format_number(e.local), _received(e)] for e in edges
             ],
-            "grads": [[index[id(e.parent)], *_box(grads[id(e.parent)])] for e in edges],
+            "grads": [
+                [index[id(e.parent)], *_box(grads[id(e.parent)])] for e in edges if e.contribution is not None
+            ],
         }
 
 
-def _sent(edge: Edge) -> Any:
-    """What the parent receives: a batch's contributions to a shared parameter add up (as in backward)."""
-    c = edge.contribution
-    if type(edge.parent.data) is float and isinstance(c, np.ndarray):
-        return float(np.sum(c))
-    return c
+def _received(edge: Edge) -> str:
+    """What the parent receives, as text ("constant" for a parent that needs no gradient)."""
+    return "constant" if edge.contribution is None else format_number(edge.contribution)
 
 
 def _box(g: Any) -> list[str]:

@@ -25,7 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import ops
-from autograd.engine import Value, _backward, _unary, topological_order
+from autograd.batch import is_batch
+from autograd.engine import Value, _unary, chain_rule, topological_order
 
 Argnums = int | Sequence[int]
 
@@ -71,6 +72,8 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
                 out = Value(float(out))
             else:
                 raise TypeError(f"grad: f must return a scalar Value, got {type(out).__qualname__}")
+        if is_batch(out.data):
+            raise ValueError("grad: f must return a single number; it returned a batch (reduce it first)")
         grads = _gradients(out, [inputs[i] for i in positions], create_graph=nested)
         value = out if nested else out.data
         return value, (grads[0] if single else tuple(grads))
@@ -112,24 +115,20 @@ def hessian(f: Callable[..., Any]) -> Callable[..., NDArray[np.float64]]:
         everything = tuple(range(n))
         first = grad(f, everything)
         rows = [grad(lambda *a, i=i: first(*a)[i], everything)(*args) for i in range(n)]
-        return np.array([[_number(h) for h in row] for row in rows], dtype=np.float64).reshape(n, n)
+        return np.array([[_float(h) for h in row] for row in rows], dtype=np.float64).reshape(n, n)
 
     return wrapped
 
 
 def _gradients(out: Value, inputs: list[Value], create_graph: bool) -> list[Any]:
     """d out / d input for each input, leaving every ``.grad`` in the graph as it was."""
-    order = topological_order(out)
-    saved = [(node, node.grad) for node in order]
-    for node in order:
-        node.grad = 0.0
-    try:
-        _backward(out, 1.0, create_graph)
-        reached = set(order)
-        return [x.grad if x in reached else 0.0 for x in inputs]
-    finally:  # restoring also drops Value grads, which would otherwise hold reference cycles
-        for node, g in saved:
-            node.grad = g
+    wanted = set(inputs)
+    found = {
+        node: g
+        for node, g, _ in chain_rule(topological_order(out), 1.0, create_graph=create_graph)
+        if node in wanted
+    }
+    return [found.get(x, 0.0) for x in inputs]
 
 
 def _fresh_input(x: Any) -> Value:
@@ -140,7 +139,7 @@ def _fresh_input(x: Any) -> Value:
     other uses of the same outer Value.
     """
     if isinstance(x, Value):
-        return _unary(ops.IDENTITY, x)
+        return _unary(ops.IDENTITY, x) if x.requires_grad else Value(x.data)
     if isinstance(x, numbers.Real):
         return Value(float(x))
     raise TypeError(
@@ -149,7 +148,11 @@ def _fresh_input(x: Any) -> Value:
 
 
 def _as_constant(x: Any) -> Any:
-    return Value(float(x)) if isinstance(x, numbers.Real) and not isinstance(x, Value) else x
+    return (
+        Value(float(x), requires_grad=False)
+        if isinstance(x, numbers.Real) and not isinstance(x, Value)
+        else x
+    )
 
 
 def _check_argnums(argnums: Argnums) -> tuple[tuple[int, ...], bool]:
@@ -165,5 +168,5 @@ def _check_argnums(argnums: Argnums) -> tuple[tuple[int, ...], bool]:
     return positions, single
 
 
-def _number(x: Any) -> float:
+def _float(x: Any) -> float:
     return float(x.data) if isinstance(x, Value) else float(x)

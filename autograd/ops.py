@@ -1,65 +1,109 @@
 """The calculus of glassgrad: every primitive's value and its derivative, side by side.
 
-Each ``Op`` is two rules:
+An op is two rules, made with ``op``:
 
-* ``value(*inputs)`` computes the result from the inputs' numbers (the fused n-ary ops take them as
-  sequences: ``sum(xs)``, ``dot(ws, xs)``, ``dot(ws, xs, b)``);
-* ``grads(g, out, *inputs)`` gives what the chain rule sends back to each input: the upstream gradient
-  ``g = d root / d out`` times the local derivative ``d out / d input``. ``mul``'s is ``(g * b, g * a)``;
-  the local derivative alone is the rule at ``g = 1``.
+* ``value(*inputs)`` computes the result from the inputs' numbers;
+* its derivative, in one of two forms:
 
-Writing ``g`` into the rule, as PyTorch's ``derivatives.yaml`` and HIPS autograd's vjps do, lets each rule
-take the product the way the exact arithmetic wants it at the edges, and the way PyTorch does: ``log``
-sends ``g / x`` (not ``g * (1 / x)``, whose ``1 / x`` overflows for a tiny x), and ``relu`` *selects*
-``g`` or 0 (so an infinite ``g`` behind a dead unit gives 0, not ``0 * inf = nan``).
+  - ``grads(out, *inputs)``: the local derivatives d out / d input, one per input. The chain rule
+    multiplies each by the upstream gradient ``g = d root / d out``. ``softsign``'s is
+    ``(1 + abs(x)) ** -2``.
+  - ``vjp(g, out, *inputs)``: what each input receives, the product ``g * d out / d input`` written
+    out (a vector-Jacobian product). ``mul``'s is ``(g * b, g * a)``.
 
-That is all the engine needs to know about an operation; the backward pass in ``engine.py`` applies
-these rules and nothing else. Every ``grads`` rule is written once and used two ways: with plain floats
-for an ordinary ``backward()``, and with ``Value`` objects for ``backward(create_graph=True)``, where the
-derivative arithmetic is itself recorded on the graph so that it can be differentiated again (this is how
-``grad(grad(f))`` works). The helpers ``_log``, ``_sin`` ... below pick the float function or the
-``Value`` method accordingly.
+The built-in ops below use the second form, as PyTorch's ``derivatives.yaml`` and HIPS autograd's vjps
+do: it lets a rule take the product the way exact arithmetic wants it at the edges, and the way PyTorch
+does. ``log`` sends ``g / x`` (not ``g * (1 / x)``, whose ``1 / x`` overflows for a tiny x), and
+``relu`` *selects* ``g`` or 0 (so an infinite ``g`` behind a dead unit gives 0, not ``0 * inf = nan``).
+An op of your own is usually written in the first form; ``check=True`` compares it with finite
+differences when it is defined.
+
+That is all the engine needs to know about an operation: the backward pass in ``engine.py`` applies
+these rules and nothing else. Every rule is written once and used three ways: on plain floats (or
+arrays of them, in batched mode) for an ordinary ``backward()``; on ``Value`` objects for
+``backward(create_graph=True)``, where the derivative arithmetic is itself recorded on the graph so that
+it can be differentiated again (``grad(grad(f))``); and by ``autograd.compile``, which runs it on names
+to write it out as code. The helpers ``_div``, ``_log`` ... below pick the function of ``MATH`` for
+numbers, or the ``Value`` method of that name.
 
 Examples:
-    >>> EXP.value(0.0), EXP.grads(1.0, 1.0, 0.0)
+    >>> EXP.value(0.0), EXP.vjp(1.0, 1.0, 0.0)
     (1.0, (1.0,))
-    >>> MUL.grads(10.0, 6.0, 2.0, 3.0)  # g = 10: d(a*b)/da = b, d(a*b)/db = a
+    >>> MUL.vjp(10.0, 6.0, 2.0, 3.0)  # g = 10: d(a*b)/da = b, d(a*b)/db = a
     (30.0, 20.0)
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
+import math
+import numbers
 import operator
-from collections.abc import Callable
-from typing import Any, NamedTuple
+import random
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from autograd import _math
+from autograd.batch import is_batch
+
+if TYPE_CHECKING:
+    from autograd.engine import Value
+
+# The functions of numbers a rule may call, by name: on floats, or arrays in batched mode. On Values
+# (create_graph) a rule calls the Value method of the same name instead; ``autograd.compile`` writes
+# calls to these into its programs.
+MATH: dict[str, Callable[..., Any]] = {
+    "div": _math.div,
+    "power": _math.power,
+    "power_scalar": _math.power_scalar,
+    "log": _math.log,
+    "sin": _math.sin,
+    "cos": _math.cos,
+    "sigmoid": _math.sigmoid,
+}
 
 
-class Op(NamedTuple):
-    """A primitive operation: its name, its value and the gradients it sends back to its inputs.
+class Op:
+    """A primitive operation: its name, its value and what its inputs receive from the chain rule.
 
-    The fused ops with many inputs (``sum``, ``dot``, ``w·x+b``) take their inputs' numbers as
-    sequences, which ``split`` makes from the inputs in order: ``value(*split(inputs))``. They also have
-    a ``vjp``, the vector-Jacobian product done in place: their ``grads`` rule as one loop of
-    ``parent.grad += g * d``, reading each ``d`` off the inputs' numbers instead of building a tuple of
-    n gradients first. ``backward()`` uses it on plain floats; a test checks that it agrees with
-    ``grads``.
+    Made by ``op`` (see there). An Op is callable: ``softsign(x)`` makes a node of the graph from Values
+    or plain numbers, as the built-in operators do.
+
+    Attributes:
+        name: shown in pictures, ``explain`` tables and compiled programs.
+        value: ``value(*numbers)``, the result from the inputs' numbers.
+        vjp: ``vjp(g, out, *inputs)``, what each input receives (a tuple, one per input).
+        grads: ``grads(out, *inputs)``, the local derivatives, for an op defined by them (else None).
+        arity: how many inputs it takes (None for the fused n-ary ops).
+        into: the fused ops only: their ``vjp`` done in place, ``parent.grad += g * d`` for each parent,
+            reading each ``d`` off the inputs' numbers instead of building a tuple of n gradients first.
+        split: the fused ops only: their inputs (in order) -> the sequences ``value`` takes.
 
     Examples:
-        >>> square = Op("square", lambda x: x * x, lambda g, out, x: (g * (2 * x),))
-        >>> square.value(3.0), square.grads(1.0, 9.0, 3.0)
-        (9.0, (6.0,))
+        >>> square = op("square", lambda x: x * x, grads=lambda out, x: (2 * x,))
+        >>> square.value(3.0), square.vjp(10.0, 9.0, 3.0), square.local(9.0, 3.0)
+        (9.0, (60.0,), (6.0,))
     """
 
-    name: str
-    value: Callable[..., float]
-    grads: Callable[..., tuple[Any, ...]]  # (g, out, *inputs) -> what each input receives
-    vjp: Callable[[float, tuple[Any, ...]], None] | None = None  # (g, parent Values): fused ops only
-    split: Callable[[Any], tuple[Any, ...]] | None = None  # fused ops: inputs -> value's sequences
+    __slots__ = ("arity", "grads", "into", "name", "split", "value", "vjp")
+
+    def __init__(
+        self,
+        name: str,
+        value: Callable[..., Any],
+        vjp: Callable[..., tuple[Any, ...]],
+        *,
+        grads: Callable[..., tuple[Any, ...]] | None = None,
+        arity: int | None = 1,
+        into: Callable[[Any, tuple[Any, ...]], None] | None = None,
+        split: Callable[[Any], tuple[Any, ...]] | None = None,
+    ) -> None:
+        self.name, self.value, self.vjp, self.grads = name, value, vjp, grads
+        self.arity, self.into, self.split = arity, into, split
 
     def local(self, out: Any, *inputs: Any) -> tuple[Any, ...]:
         """The local derivatives d out / d input: the rule at ``g = 1``.
@@ -68,13 +112,189 @@ class Op(NamedTuple):
             >>> MUL.local(6.0, 2.0, 3.0)
             (3.0, 2.0)
         """
-        return self.grads(1.0, out, *inputs)
+        return self.grads(out, *inputs) if self.grads is not None else self.vjp(1.0, out, *inputs)
+
+    def __call__(self, *inputs: Value | float) -> Value:
+        """This op applied to Values or real numbers (a number is a constant): a new node.
+
+        Examples:
+            >>> from autograd import Value
+            >>> MUL(Value(2.0), 3.0).data
+            6.0
+        """
+        from autograd.engine import apply  # (the engine imports this module: it is loaded by now)
+
+        return apply(self, inputs)
+
+    def __repr__(self) -> str:
+        return f"<op {self.name!r}>"
+
+
+def op(
+    name: str,
+    value: Callable[..., Any],
+    grads: Callable[..., Any] | None = None,
+    *,
+    vjp: Callable[..., Any] | None = None,
+    check: bool = False,
+) -> Op:
+    """A new operation for the graph, through the same door as the built-in ones.
+
+    Give its value and its derivative: ``grads(out, *inputs)`` returns the local derivatives
+    d out / d input (one per input; a single number for an op of one input), which the chain rule
+    multiplies by the upstream gradient. Or give ``vjp(g, out, *inputs)``, what each input receives,
+    when the product with ``g`` must be taken a particular way (``g / x``, or selecting ``g`` or 0).
+
+    The rules run on whatever the engine passes them, so write them with arithmetic and Value methods
+    (``abs``, ``**``, ``.exp()``, ``.log()``, ``.tanh()`` ...), not ``math`` functions: then they work
+    on floats (``backward()``), on Values (``create_graph=True`` and higher-order ``grad``: the rule's
+    arithmetic is recorded) and on NumPy arrays (batched mode). A rule that cannot (it calls
+    ``math.exp``, or branches with ``if x > 0``) works on floats, and the engine says which op failed
+    where it cannot go. ``compile`` writes the rule out as code where it can, and calls it otherwise.
+
+    Args:
+        name: shown in pictures, ``explain`` and compiled programs.
+        value: the result from the inputs' numbers; its parameters are the op's inputs.
+        grads: the local derivatives ``grads(out, *inputs)``.
+        vjp: instead of ``grads``: ``vjp(g, out, *inputs)``, what each input receives.
+        check: compare the derivative with central finite differences at a few points drawn from a
+            fixed seed in [-2, 2], now; a wrong one raises ``GradcheckError`` naming the input.
+
+    Returns:
+        An ``Op``: call it on Values or numbers to make a node.
+
+    Raises:
+        TypeError: ``name`` is not a str, a rule is not callable, both or neither of ``grads`` and
+            ``vjp`` are given, or their parameters do not match ``value``'s inputs.
+        GradcheckError: with ``check=True``, the derivative disagrees with finite differences.
+
+    Examples:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> softsign = autograd.op(
+        ...     "softsign",
+        ...     value=lambda x: x / (1 + abs(x)),
+        ...     grads=lambda out, x: (1 + abs(x)) ** -2,
+        ...     check=True,
+        ... )
+        >>> x = Value(1.0)
+        >>> y = softsign(x)
+        >>> y.backward()
+        >>> y.data, x.grad
+        (0.5, 0.25)
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"op: name must be a non-empty str, got {name!r}")
+    if not callable(value):
+        raise TypeError(f"op {name!r}: value must be a function of the inputs, got {type(value).__name__}")
+    if (grads is None) == (vjp is None):
+        raise TypeError(f"op {name!r}: give its derivative as grads=(out, *inputs) or vjp=(g, out, *inputs)")
+    rule, extra, form = (grads, 1, "grads(out, *inputs)") if vjp is None else (vjp, 2, "vjp(g, out, *inputs)")
+    if not callable(rule):
+        raise TypeError(
+            f"op {name!r}: {form.split('(')[0]} must be a function {form}, got {type(rule).__name__}"
+        )
+    arity = _inputs(value, f"op {name!r}: value")
+    takes = _inputs(rule, f"op {name!r}: {form.split('(')[0]}")
+    if arity is not None and takes is not None and takes != arity + extra:
+        raise TypeError(
+            f"op {name!r}: value takes {arity} input{'s' * (arity != 1)}, so its rule must be {form} "
+            f"with {arity + extra} parameters; it has {takes}"
+        )
+
+    def checked_value(*numbers: Any) -> Any:
+        return _result(value(*numbers), name)
+
+    checked_value.__name__ = re.sub(r"\W+", "_", name).strip("_") or "value"  # what compile calls it
+
+    if vjp is None:
+        derivatives = _per_input(grads, name, "grads")  # type: ignore[arg-type]
+
+        def sent(g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
+            return tuple(g * d for d in derivatives(out, *inputs))
+
+        new = Op(name, checked_value, sent, grads=derivatives, arity=arity)
+    else:
+        new = Op(name, checked_value, _per_input(vjp, name, "vjp"), arity=arity)
+    if check:
+        _check(new, value)
+    return new
+
+
+def _inputs(fn: Callable[..., Any], what: str) -> int | None:
+    """How many positional inputs ``fn`` takes (None for ``*args`` or a signature Python cannot read)."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        return None
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    if len(required) < len(positional):  # defaults: the inputs are the required ones
+        return len(required)
+    if not positional:
+        raise TypeError(f"{what} must take the op's inputs as parameters")
+    return len(positional)
+
+
+def _result(x: Any, name: str) -> Any:
+    """An op's value as the engine keeps numbers: a float, or a 1-D float64 array in batched mode."""
+    if type(x) is float or (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1):
+        return x
+    if isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "biuf":
+        return x.astype(np.float64)
+    if isinstance(x, numbers.Real) and not isinstance(x, np.ndarray):
+        return float(x)
+    raise TypeError(f"op {name!r}: value must return a real number (or a 1-D array of them), got {x!r}")
+
+
+def _per_input(rule: Callable[..., Any], name: str, what: str) -> Callable[..., tuple[Any, ...]]:
+    """``rule``, returning a tuple of one item per input whatever it returned (a bare item for one input)."""
+
+    def checked(*args: Any) -> tuple[Any, ...]:
+        sent = rule(*args)
+        n = len(args) - (2 if what == "vjp" else 1)
+        if not isinstance(sent, (tuple, list)):
+            sent = (sent,)
+        if len(sent) != n:
+            raise TypeError(
+                f"op {name!r}: {what} must return one item per input ({n}), got {len(sent)}: {sent!r}"
+            )
+        return tuple(sent)
+
+    return checked
+
+
+def _check(new: Op, value: Callable[..., Any], points: int = 3) -> None:
+    """Compare ``new``'s derivatives with central differences at a few points where it is finite."""
+    from autograd.check import gradcheck
+
+    rng = random.Random(0)
+    n = new.arity or 2
+    checked = 0
+    for _ in range(50):
+        point = [rng.uniform(-2.0, 2.0) for _ in range(n)]
+        try:
+            if not math.isfinite(new.value(*point)):
+                continue  # outside the op's domain
+        except (ArithmeticError, ValueError):
+            continue
+        names = [p for p in list(inspect.signature(value).parameters)[:n]]
+        try:
+            gradcheck(lambda *xs: new(*xs), point, names=names, what=f"op {new.name!r}")
+        except (ArithmeticError, ValueError):
+            continue
+        checked += 1
+        if checked == points:
+            return
+    raise ValueError(f"op {new.name!r}: no point in [-2, 2] where its value is finite, to check it at")
 
 
 # A rule's inputs are numbers (plain backward: floats, or arrays in batched mode) or Values
-# (create_graph): these pick the right function.
+# (create_graph): these pick the function of MATH, or the Value's own arithmetic.
 def _is_number(x: Any) -> bool:
-    return type(x) is float or type(x) is np.ndarray
+    return type(x) is float or is_batch(x)
 
 
 def _div(a: Any, b: Any) -> Any:
@@ -120,7 +340,7 @@ def _unless(zero: Any, g: Any) -> Any:
     return g * np.where(zero, 0.0, 1.0)  # recorded (create_graph in batched mode): a product
 
 
-def _relu_grads(g: Any, out: Any, x: Any) -> tuple[Any]:
+def _relu_vjp(g: Any, out: Any, x: Any) -> tuple[Any]:
     """Nothing passes where the unit is off (``out <= 0``), not even an infinite g; all of g elsewhere,
     at ``relu(nan)`` too, as PyTorch's ``threshold_backward``."""
     if type(out) is float:
@@ -135,7 +355,7 @@ def _step(x: Any, low: float) -> Any:
     return _math.step(_data(x), low)
 
 
-def _pow_grads(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+def _pow_vjp(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     """d(a**b)/da = b a**(b-1), 0 where b = 0 (a**0 = 1 is constant, also at a = 0 where a**-1 is inf);
     d(a**b)/db = a**b log a, 0 at a = 0 for b >= 0 (the limit; log 0 = -inf would give nan)."""
     da, db = _data(a), _data(b)
@@ -145,77 +365,80 @@ def _pow_grads(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     )
 
 
-#            name        value        what the chain rule sends each input, given g = d root / d out
-ADD = Op("+", operator.add, lambda g, out, a, b: (g, g))
-SUB = Op("-", operator.sub, lambda g, out, a, b: (g, -g))
-MUL = Op("*", operator.mul, lambda g, out, a, b: (g * b, g * a))
-DIV = Op("/", _math.div, lambda g, out, a, b: (_div(g, b), -g * _div(out, b)))
-POW = Op("**", _math.power, _pow_grads)
-NEG = Op("neg", operator.neg, lambda g, out, x: (-g,))
-ABS = Op("abs", abs, lambda g, out, x: (g * _math.sign(_data(x)),))
-EXP = Op("exp", _math.exp, lambda g, out, x: (g * out,))
-LOG = Op("log", _math.log, lambda g, out, x: (_div(g, x),))
-SQRT = Op("sqrt", _math.sqrt, lambda g, out, x: (_div(g, 2.0 * out),))
-TANH = Op("tanh", _math.tanh, lambda g, out, x: (g * (1.0 - out * out),))
-SIGMOID = Op("sigmoid", _math.sigmoid, lambda g, out, x: (g * (1.0 - out) * out,))
-SOFTPLUS = Op("softplus", _math.softplus, lambda g, out, x: (g * _sigmoid(x),))
-RELU = Op("relu", _math.relu, _relu_grads)
-BATCH_SUM = Op(
-    "batch_sum", _math.batch_sum, lambda g, out, x: (g * _math.ones_like(_data(x)),)
-)  # over samples
-SIN = Op("sin", _math.sin, lambda g, out, x: (g * _cos(x),))
-COS = Op("cos", _math.cos, lambda g, out, x: (g * -_sin(x),))
-IDENTITY = Op("id", lambda x: x, lambda g, out, x: (g,))  # gives grad() an input node of its own
+def _builtin(name: str, value: Callable[..., Any], vjp: Callable[..., tuple[Any, ...]]) -> Op:
+    """A built-in op of one or two inputs: ``op(name, value, vjp=vjp)`` without the checks a user's
+    op gets (its results are already the engine's numbers), so the backward pass calls ``vjp`` itself."""
+    return Op(name, value, vjp, arity=_inputs(vjp, name) - 2)  # type: ignore[operator]
+
+
+#                 name       value          what the chain rule sends each input, given g = d root / d out
+ADD = _builtin("+", operator.add, lambda g, out, a, b: (g, g))
+SUB = _builtin("-", operator.sub, lambda g, out, a, b: (g, -g))
+MUL = _builtin("*", operator.mul, lambda g, out, a, b: (g * b, g * a))
+DIV = _builtin("/", _math.div, lambda g, out, a, b: (_div(g, b), -g * _div(out, b)))
+POW = _builtin("**", _math.power, _pow_vjp)
+NEG = _builtin("neg", operator.neg, lambda g, out, x: (-g,))
+ABS = _builtin("abs", abs, lambda g, out, x: (g * _math.sign(_data(x)),))
+EXP = _builtin("exp", _math.exp, lambda g, out, x: (g * out,))
+LOG = _builtin("log", _math.log, lambda g, out, x: (_div(g, x),))
+SQRT = _builtin("sqrt", _math.sqrt, lambda g, out, x: (_div(g, 2.0 * out),))
+TANH = _builtin("tanh", _math.tanh, lambda g, out, x: (g * (1.0 - out * out),))
+SIGMOID = _builtin("sigmoid", _math.sigmoid, lambda g, out, x: (g * (1.0 - out) * out,))
+SOFTPLUS = _builtin("softplus", _math.softplus, lambda g, out, x: (g * _sigmoid(x),))
+RELU = _builtin("relu", _math.relu, _relu_vjp)
+BATCH_SUM = _builtin("batch_sum", _math.batch_sum, lambda g, out, x: (g * _math.ones_like(_data(x)),))
+SIN = _builtin("sin", _math.sin, lambda g, out, x: (g * _cos(x),))
+COS = _builtin("cos", _math.cos, lambda g, out, x: (g * -_sin(x),))
+IDENTITY = _builtin("id", lambda x: x, lambda g, out, x: (g,))  # gives grad() an input node of its own
 
 
 # n-ary ops, fused into one node each: a neuron's weighted sum costs one node instead of 2n. Their
 # value takes the inputs' numbers as sequences: sum(xs), dot(ws, xs), and dot(ws, xs, b) for w·x+b,
-# whose inputs are the neuron's parameters w_1..w_n, b, then its inputs x_1..x_n.
-def _dot_grads(g: Any, out: Any, *wx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..x_n
-    n = len(wx) // 2
-    return tuple(g * x for x in wx[n:]) + tuple(g * w for w in wx[:n])  # d/dw_i = x_i, d/dx_i = w_i
+# whose inputs are the neuron's parameters w_1..w_n, b, then its inputs x_1..x_n. ``_weighted`` is
+# where that layout is read, for both.
+def _weighted(inputs: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any], Any]:
+    """Inputs ``w_1..w_n, x_1..x_n`` or ``w_1..w_n, b, x_1..x_n`` -> ``(ws, xs, b or None)``."""
+    n = len(inputs) // 2
+    return inputs[:n], inputs[-n:] if n else (), inputs[n] if len(inputs) % 2 else None
 
 
-def _dot_vjp(g: float, wx: tuple[Any, ...]) -> None:  # _dot_grads, in place
-    n = len(wx) // 2
-    _products_vjp(g, wx[:n], wx[n:])
+def _weighted_vjp(g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
+    ws, xs, b = _weighted(inputs)  # d/dw_i = x_i, d/db = 1, d/dx_i = w_i
+    return (*(g * x for x in xs), *(() if b is None else (g,)), *(g * w for w in ws))
 
 
-def _products_vjp(g: float, ws: tuple[Any, ...], xs: tuple[Any, ...]) -> None:  # of w_1*x_1 + ... + w_n*x_n
+def _weighted_into(g: float, parents: tuple[Any, ...]) -> None:  # _weighted_vjp, in place, in its order
+    ws, xs, b = _weighted(parents)
     for w, x in zip(ws, xs, strict=True):
         w.grad += g * x._data
-        x.grad += g * w._data
+    if b is not None:
+        b.grad += g
+    for w, x in zip(ws, xs, strict=True):
+        if x._fn is not CONSTANT:  # an input that needs no gradient gets none
+            x.grad += g * w._data
 
 
-def _affine_grads(g: Any, out: Any, *wbx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, b, x_1..x_n
-    n = len(wbx) // 2
-    return (*(g * x for x in wbx[n + 1 :]), g, *(g * w for w in wbx[:n]))  # as dot's, and d/db = 1
-
-
-def _affine_vjp(g: float, wbx: tuple[Any, ...]) -> None:  # _affine_grads, in place
-    n = len(wbx) // 2
-    _products_vjp(g, wbx[:n], wbx[n + 1 :])
-    wbx[n].grad += g
-
-
-def _dot_split(wx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, x_1..x_n -> value(ws, xs)
-    n = len(wx) // 2
-    return wx[:n], wx[n:]
-
-
-def _affine_split(wbx: Any) -> tuple[Any, ...]:  # inputs w_1..w_n, b, x_1..x_n -> value(ws, xs, b)
-    n = len(wbx) // 2
-    return wbx[:n], wbx[n + 1 :], wbx[n]
-
-
-def _sum_vjp(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place
+def _sum_into(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place
     for x in xs:
-        x.grad += g
+        if x._fn is not CONSTANT:
+            x.grad += g
 
 
-SUM = Op("sum", sum, lambda g, out, *xs: (g,) * len(xs), _sum_vjp, lambda xs: (xs,))
-DOT = Op("dot", _math.dot, _dot_grads, _dot_vjp, _dot_split)
-AFFINE = Op("w·x+b", _math.dot, _affine_grads, _affine_vjp, _affine_split)  # a neuron's weighted sum and bias
+def sends_nothing(g: float, out: float) -> bool:
+    """Whether a fused node sends nothing back: a zero ``g`` with a finite value (finite only if all
+    its inputs are, so every ``g * d`` is 0; with an inf or nan about, ``0 * inf = nan`` must still
+    happen). Behind a dead ReLU, a whole neuron costs nothing backwards."""
+    return g == 0.0 and -_math.INF < out < _math.INF
+
+
+SUM = Op("sum", sum, lambda g, out, *xs: (g,) * len(xs), arity=None, into=_sum_into, split=lambda xs: (xs,))
+DOT = Op("dot", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=lambda wx: _weighted(wx)[:2])
+AFFINE = Op("w·x+b", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=_weighted)
+
+CONSTANT = Op("constant", lambda x: x, lambda g, out, x: (0.0,))
+"""What a Value that needs no gradient is made by: a plain number in an expression, a Value made with
+``requires_grad=False``, ``detach()``, and every result computed under ``no_grad`` or from such Values
+only. The backward pass sends nothing to it."""
 
 
 # Ops with a constant parameter: one Op per constant, cached (exponents and slopes are few).
@@ -225,12 +448,12 @@ def power_of(c: float) -> Op:
 
     Examples:
         >>> square = power_of(2.0)
-        >>> square.name, square.value(3.0), square.grads(1.0, 9.0, 3.0)
+        >>> square.name, square.value(3.0), square.vjp(1.0, 9.0, 3.0)
         ('**2', 9.0, (6.0,))
     """
     if c == 0.0:  # x**0 = 1 is constant: nothing passes back, also at x = 0 (where x**-1 is inf)
-        return Op("**0", lambda x: _math.power(x, 0.0), lambda g, out, x: (0.0,))
-    return Op(
+        return _builtin("**0", lambda x: _math.power(x, 0.0), lambda g, out, x: (0.0,))
+    return _builtin(
         f"**{c:g}", lambda x: _math.power_scalar(x, c), lambda g, out, x: (g * (c * _pow_c(x, c - 1.0)),)
     )
 
@@ -240,11 +463,14 @@ def leaky_relu_of(slope: float) -> Op:
     """``x if x > 0 else slope * x``: d/dx = 1 or slope.
 
     Examples:
-        >>> leaky_relu_of(0.1).value(-2.0), leaky_relu_of(0.1).grads(1.0, -0.2, -2.0)
+        >>> leaky_relu_of(0.1).value(-2.0), leaky_relu_of(0.1).vjp(1.0, -0.2, -2.0)
         (-0.2, (0.1,))
     """
-    return Op(
+    return _builtin(
         f"leaky_relu({slope:g})",
         lambda x: _math.leaky_relu(x, slope),
         lambda g, out, x: (g * _step(x, slope),),
     )
+
+
+__all__ = ["MATH", "Op", "leaky_relu_of", "op", "power_of", "sends_nothing"]

@@ -232,12 +232,13 @@ def draw_dot(
 
     for v in values:
         g, computed = grad_of(v)
-        fill = _fill(g, computed) if color == "grad" else _ZERO
+        constant = not v.requires_grad  # no gradient: its box says so, dashed and white
+        fill = _fill(g, computed) if color == "grad" and not constant else _ZERO
         fills.add(fill)
-        style = "filled,bold" if v is highlight else "filled"
+        style = ("filled,bold" if v is highlight else "filled") + (",dashed" if constant else "")
         home(v).node(
             _id(v),
-            label=_record(v, g, show, computed, digits, stacked),
+            label=_record(v, None if constant else g, show, computed, digits, stacked),
             shape="record",
             style=style,
             fillcolor=fill,
@@ -409,14 +410,15 @@ def _box_id(s: scope) -> str:
     return f"s{id(s)}"
 
 
-def _record(v: Value, g: float, show: str, computed: bool, digits: int, stacked: bool) -> str:
-    """A record label: the Value's label, data and grad, one above the other. In a left-to-right graph
-    a record's fields stack by themselves (``stacked``); braces stack them in a top-to-bottom one."""
+def _record(v: Value, g: Any, show: str, computed: bool, digits: int, stacked: bool) -> str:
+    """A record label: the Value's label, data and grad, one above the other (``g`` None for a Value
+    that needs no gradient: a constant, which says so instead). In a left-to-right graph a record's
+    fields stack by themselves (``stacked``); braces stack them in a top-to-bottom one."""
     fields = [_escape(v.label)] if v.label else []
     for item in _SHOW[show]:
         if item == "data":
-            fields.append(f"data {format_number(v.data, digits)}")
-        else:
+            fields.append(f"{'data' if g is not None else 'constant'} {format_number(v.data, digits)}")
+        elif g is not None:
             fields.append(f"grad {format_number(g, digits)}" if computed else "grad —")
     text = " | ".join(fields or [" "])
     return text if stacked else "{ " + text + " }"

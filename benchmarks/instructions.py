@@ -73,7 +73,7 @@ def _part(name: str) -> Callable[[], Any]:
             if node._parents:
                 node.grad = 0.0
         root.grad = 1.0
-        engine._backward_floats(order)
+        engine._backward_numbers(order)
 
     return {
         "model": forward,

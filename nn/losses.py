@@ -263,7 +263,7 @@ def _shifted_exps(z: list[Value]) -> tuple[list[Value], list[Value], Value]:
     ``m`` is a plain float (softmax(z) = softmax(z - m) for any constant m), so no ``exp`` can overflow:
     the largest is ``exp(0) = 1``. Then ``softmax = e / s`` and ``logsumexp(z) = m + log s``.
     """
-    m = max(zi.data for zi in z)
+    m: Any = max(zi.data for zi in z)
     if math.isinf(m):  # all -inf, or a +inf logit: shifting by m would make inf - inf = nan
         m = 0.0
     shifted = [zi - m for zi in z]

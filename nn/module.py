@@ -190,7 +190,7 @@ class Module:
             >>> Neuron(1, seed=0).state_dict().keys()
             dict_keys(['w.0', 'b'])
         """
-        return {name: p.data for name, p in self.named_parameters()}
+        return {name: float(p.data) for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: Mapping[str, float], strict: bool = True) -> None:
         """Copy values from ``state`` into the parameters; checks everything before changing anything.

@@ -37,7 +37,7 @@ from nn import _check
 __all__ = ["SGD", "Adam", "LinearLR", "Optimizer"]
 
 
-def _gather(values: list[float]) -> NDArray[np.float64]:
+def _gather(values: list[Any]) -> NDArray[np.float64]:
     """The per-parameter floats as one array (a list comprehension, then fromiter: the fastest we found)."""
     return np.fromiter(values, dtype=np.float64, count=len(values))
 

@@ -189,7 +189,7 @@ def fit(
                 opt.step()
                 if schedule is not None:
                     schedule.step()
-                total += value.data * len(batch)
+                total += float(value.data) * len(batch)
                 if correct is not None:
                     right += int(np.sum(correct(_predictions(preds, len(batch), batched), ys[batch])))
             history.loss.append(total / n)

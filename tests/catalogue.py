@@ -52,6 +52,7 @@ class Case:
     torch: Callable[..., Any] | None = None
     smooth: Callable[..., Any] | None = None
     fuzz: bool = False
+    gradient: bool = True  # False: it sends no gradient back (a constant); no finite differences
 
 
 def _sigmoid(x: float) -> float:
@@ -159,6 +160,8 @@ UNARY: tuple[Case, ...] = (
     # What grad() puts before its input, and batched mode's sum over the samples.
     Case("id", lambda x: engine._unary(ops.IDENTITY, x), lambda x: x),
     Case("batch_sum", lambda x: x.batch_sum(), lambda x: x),
+    # A Value that needs no gradient (ops.CONSTANT): its op reads "" and nothing flows back through it.
+    Case("detach", lambda x: x.detach(), lambda x: x, batch=None, gradient=False),
 )
 
 BINARY: tuple[Case, ...] = (
@@ -229,7 +232,7 @@ FUSED: tuple[Fused, ...] = (
         _torch_dot,
         (
             lambda a, b: autograd.dot([a, b], [b, 0.5]),
-            lambda a, b: autograd.dot([b, a], [a, 3.0]),  # a as x_1 and w_2: its additions in vjp order
+            lambda a, b: autograd.dot([b, a], [a, 3.0]),  # a as x_1 and w_2: added in the order of the rule
         ),
         lambda a, b: autograd.dot([a, b], [b, 0.5]),
         lambda n: 2 * n,
@@ -255,12 +258,15 @@ FUSED_BY_NAME: dict[str, Fused] = {fused.name: fused for fused in FUSED}
 
 
 def recorded_op(case: Case | Fused) -> str:
-    """The name of the op a case records (``Value.op`` of its result): what it tests."""
+    """The name of the op a case records (``Value.op`` of its result, ``"constant"`` for a Value that
+    needs no gradient): what it tests."""
     if isinstance(case, Fused):
-        return case.apply(*(Value(0.7 + i) for i in range(case.width(2)))).op
-    if case in BINARY:
-        return str(case.apply(Value(0.7), Value(1.3)).op)
-    return str(case.apply(Value(0.7)).op)
+        out = case.apply(*(Value(0.7 + i) for i in range(case.width(2))))
+    elif case in BINARY:
+        out = case.apply(Value(0.7), Value(1.3))
+    else:
+        out = case.apply(Value(0.7))
+    return str(out.op) if out.requires_grad else ops.CONSTANT.name
 
 
 _FAMILY_NAME = {

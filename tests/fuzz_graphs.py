@@ -92,6 +92,8 @@ class Glassgrad:
     def backward(self, root: Any, leaves: list[Any]) -> tuple[float, list[float]]:
         if not isinstance(root, Value):
             return float(root), [0.0] * len(leaves)
+        if not root.requires_grad:  # built from constants only: no gradient to take, as in PyTorch
+            return root.data, [0.0] * len(leaves)
         root.backward()
         return root.data, [leaf.grad for leaf in leaves]
 

@@ -19,12 +19,18 @@ def _returns_op(annotation: object) -> bool:
     return annotation is ops.Op or (isinstance(annotation, str) and annotation.split(".")[-1] == "Op")
 
 
+# autograd.op is the door for ops of one's own, not a family of built-in ones.
+NOT_FAMILIES = {"op"}
+
+
 def families(module: ModuleType) -> set[str]:
-    """The op families of an ops module: its functions that make an ``Op`` from a constant."""
+    """The op families of an ops module: its public functions that make an ``Op`` from a constant."""
     return {
         name
         for name, f in vars(module).items()
-        if callable(f)
+        if not name.startswith("_")
+        and name not in NOT_FAMILIES
+        and callable(f)
         and not isinstance(f, type)
         and getattr(inspect.unwrap(f), "__module__", None) == module.__name__
         and _returns_op(inspect.signature(inspect.unwrap(f)).return_annotation)

@@ -22,7 +22,10 @@ def test_unary_value_and_gradient(name: str) -> None:
     op, reference, points = UNARY[name]
     for x in points:
         assert op(Value(x)).data == pytest.approx(reference(x), rel=1e-12, abs=1e-300)
-        assert_grads_match(op, [x])
+        if catalogue.CASES[name].gradient:
+            assert_grads_match(op, [x])
+        else:  # a constant: nothing flows back through it
+            assert engine_grad(lambda v: op(v) + v, [x])[1] == [1.0]
 
 
 BINARY = {case.name: case.apply for case in catalogue.BINARY}
@@ -63,16 +66,16 @@ def test_fused_sum_and_dot() -> None:
 
 
 @pytest.mark.parametrize("op", [ops.SUM, ops.DOT, ops.AFFINE], ids=lambda op: op.name)
-def test_vjp_is_the_grads_rule_applied_in_place(op: ops.Op) -> None:
+def test_into_is_the_vjp_rule_applied_in_place(op: ops.Op) -> None:
     rng = random.Random(7)
     for n in (1, 3, 8):
         width = {"sum": n, "dot": 2 * n, "w·x+b": 2 * n + 1}[op.name]
         parents = tuple(Value(rng.uniform(-2, 2)) for _ in range(width))
         g = rng.uniform(-3, 3)
         data = [p.data for p in parents]
-        expected = list(op.grads(g, 0.0, *data))  # no rule of these reads its output
-        assert op.vjp is not None
-        op.vjp(g, parents)
+        expected = list(op.vjp(g, 0.0, *data))  # no rule of these reads its output
+        assert op.into is not None
+        op.into(g, parents)
         assert [p.grad for p in parents] == expected
 
 

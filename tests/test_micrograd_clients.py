@@ -148,9 +148,9 @@ def test_trace_graph_draws_the_simple_expression() -> None:
     assert sorted(records.values()) == sorted(
         [
             "{ data 1.0000 | grad 2.0000 }",  # x
-            "{ data 2.0000 | grad 1.0000 }",  # the constant 2
+            "{ data 2.0000 | grad 0.0000 }",  # the constant 2: it needs no gradient (micrograd's gets 1)
             "{ data 2.0000 | grad 1.0000 }",  # x * 2
-            "{ data 1.0000 | grad 1.0000 }",  # the constant 1
+            "{ data 1.0000 | grad 0.0000 }",  # the constant 1
             "{ data 3.0000 | grad 1.0000 }",  # + 1
             "{ data 3.0000 | grad 1.0000 }",  # relu
         ]
@@ -162,15 +162,18 @@ def test_trace_graph_draws_the_simple_expression() -> None:
 
 def test_trace_graph_draws_the_expression_as_micrograd_does() -> None:
     micrograd = _micrograd()
-    dot, _, _ = trace_graph.simple_example()
+    dot, _, ours_y = trace_graph.simple_example()
     x = micrograd.engine.Value(1.0)
     y = (x * 2 + 1).relu()
     y.backward()
     records, op_nodes, edges = _parse(dot)
     their_records, their_ops, their_edges = _parse(trace_graph.draw_dot(y))
-    assert sorted(records.values()) == sorted(their_records.values())
     assert sorted(op_nodes.values()) == sorted(op.replace("ReLU", "relu") for op in their_ops.values())
-    assert len(edges) == len(their_edges)
+    assert len(records) == len(their_records) and len(edges) == len(their_edges)
+    # The same boxes, but for the constants 2 and 1: micrograd gives them gradients, glassgrad does not.
+    ours = sorted(records[str(id(v))] for v in trace_graph.trace(ours_y)[0] if v.requires_grad)
+    theirs = sorted(their_records[str(id(v))] for v in trace_graph.trace(y)[0] if v._op or v is x)
+    assert ours == theirs and len(ours) == 4
 
 
 def test_trace_graph_draws_the_neuron() -> None:

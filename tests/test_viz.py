@@ -51,11 +51,12 @@ def fill(g: ET.Element) -> str:
 
 
 def record_nodes(root: ET.Element) -> dict[str, ET.Element]:
-    """Value boxes by their first text (label or 'data ...'); op nodes and the legend are left out."""
+    """Value boxes by their first text (label, 'data ...' or 'constant ...'); op nodes and the legend
+    are left out."""
     out = {}
     for g in groups(root, "node"):
         t = texts(g)
-        if len(t) >= 2 and any(s.startswith("data ") for s in t):
+        if any(s.startswith(("data ", "constant ")) for s in t):
             out[t[0]] = g
     return out
 
@@ -97,6 +98,7 @@ def test_boxes_labels_data_and_grads(backend: str) -> None:
         t = texts(boxes[name])
         assert t[1] == f"data {v[name].data:.4g}" if name in v else t[1].startswith("data ")
     assert texts(boxes["w2"])[2] == f"grad {v['w2'].grad:.4g}"
+    assert texts(boxes["constant 1"]) == ["constant 1"]  # the 1.0 of y - 1.0: no gradient to show
     ops = [texts(g)[0] for g in groups(svg, "node") if len(texts(g)) == 1 and not texts(g)[0][:1].isdigit()]
     assert sorted(o for o in ops if o in {"*", "+", "tanh", "-", "**2"}) == [
         "*",
@@ -364,7 +366,8 @@ def size_pt(svg: ET.Element) -> tuple[float, float]:
 
 def test_numbers_given_to_a_model_are_drawn_as_x0_x1() -> None:
     model = nn.MLP(2, [3, 1], seed=0)
-    assert "x0 | data 0.5 | grad" in draw_dot(model([0.5, -1.0])).source
+    source = draw_dot(model([0.5, -1.0])).source
+    assert 'label="x0 | constant 0.5"' in source  # an input: no gradient, so no grad field
 
     def inputs(out: Value, module: nn.Module) -> list[str]:
         params = {id(p) for p in module.parameters()}
