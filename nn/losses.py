@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 import autograd
 from autograd import Value
+from autograd.batch import Number
 from nn import _check
 
 __all__ = [
@@ -134,7 +135,7 @@ def _rows(preds: object) -> str:
     return what + (f" (from a model with {k} outputs?)" if k > 1 else " (a list of one: give its Value)")
 
 
-def _check_unit(func: str, what: str, xs: list[Any], hint: str = "") -> None:
+def _check_unit(func: str, what: str, xs: Sequence[Number], hint: str = "") -> None:
     """Every number of ``xs`` (floats, or arrays in batched mode) lies in [0, 1]; nan does not."""
     flat = np.concatenate([np.ravel(x) for x in xs])
     bad = np.flatnonzero(~((flat >= 0.0) & (flat <= 1.0)))
@@ -363,8 +364,9 @@ def _batched_cross_entropy(z: list[Value], targets: object) -> Value:
         raise TypeError(f"cross_entropy: targets must be int class indices, got dtype {t.dtype}")
     if len(t) and (t.min() < 0 or t.max() >= len(z)):
         raise ValueError(f"cross_entropy: targets must lie in 0 .. {len(z) - 1}, got {t.min()} .. {t.max()}")
-    # Row k: class k's logits (in batched mode ``zk.data`` is a float64 array, though typed ``float``).
-    m: NDArray[np.float64] = np.max(np.array([zk.data for zk in z], dtype=np.float64), axis=0)
+    # Row k: class k's logits (in batched mode each ``zk.data`` is a Number that holds an array).
+    logits: list[Number] = [zk.data for zk in z]
+    m: NDArray[np.float64] = np.max(np.array(logits, dtype=np.float64), axis=0)
     m = np.where(np.isinf(m), 0.0, m)  # as in _shifted_exps
     # Value(m) is the constant leaf that ``zk - m`` would make; the operators are typed for a scalar.
     shifted = [zk - Value(m) for zk in z]

@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Row, Value
-from autograd.batch import outputs
+from autograd.batch import columns, outputs
 from nn import _check
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron"]
@@ -242,7 +242,7 @@ class Module:
 
         Returns:
             float64 values shaped like the forward pass: ``(n,)`` when it returns one Value (an MLP with
-            one output, a Neuron), ``(n, nout)`` when it returns a list.
+            one output, a Neuron, a Layer of one), ``(n, nout)`` when it returns a list.
 
         Examples:
             >>> MLP(2, [8, 3], seed=0).predict([[0.0, 1.0], [1.0, 0.0]]).shape
@@ -258,7 +258,7 @@ class Module:
         data = rows.astype(np.float64)
         with autograd.no_grad():
             if batched:
-                return _outputs("predict", self([Value(column) for column in data.T]), len(data))
+                return _outputs("predict", self(columns(data)), len(data))
             # One row at a time; an empty batch runs once on zeros, to tell the output's shape.
             each = [_outputs("predict", self(row), 1) for row in data.tolist() or [[0.0] * data.shape[1]]]
         return np.concatenate(each)[: len(data)]
@@ -304,8 +304,8 @@ class Neuron(Module):
 
     Args:
         nin: number of inputs.
-        activation: ``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or ``"linear"``
-            (``None`` also means linear).
+        activation: ``"relu"`` (the default), ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or
+            ``"linear"`` (``None`` also means linear).
         init: ``"uniform"`` (U(-1, 1), as micrograd), ``"xavier"`` (Glorot uniform, bound
             ``sqrt(6 / (nin + fan_out))``) or ``"he"`` (Kaiming normal, std ``sqrt(2 / nin)``). ``b`` is 0.
         seed: an ``int`` or a ``numpy.random.Generator`` (used as it is, and advanced) draws the weights

@@ -50,10 +50,10 @@ VERSION = 1
 _KEYS = ("format", "version", "class", "config", "parameters")  # a model file's, in the order save writes
 _REGISTRY: dict[str, type[Module]] = {}  # class name -> the class that load builds for it
 
-M = TypeVar("M", bound=type[Module])
+_M = TypeVar("_M", bound=type[Module])
 
 
-def register(cls: M) -> M:
+def register(cls: _M) -> _M:
     """Let ``save`` write and ``load`` rebuild a ``Module`` subclass; use it as a class decorator.
 
     The class must define ``config(self) -> dict``: the keyword arguments of its constructor that

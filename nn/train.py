@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Value
+from autograd.batch import columns
 from nn import _check, losses
 from nn.module import MLP, Module, Neuron, _outputs
 from nn.optim import SGD, LinearLR, Optimizer
@@ -308,8 +309,7 @@ def _scalar_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray
 
 def _batched_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:
     """One graph per batch: each input feature a Value holding one number per sample."""
-    columns = xs.T.copy()
-    return lambda batch: model([Value(column[batch]) for column in columns])
+    return lambda batch: model(columns(xs[batch]))
 
 
 def _predictions(preds: Any, n: int, batched: bool) -> NDArray[np.float64]:

@@ -126,7 +126,7 @@ def test_a_built_model_must_have_the_files_parameters(
 def test_an_unregistered_class_in_a_file_is_refused_saying_how_to_register_it(tmp_path: Path) -> None:
     path = file_of(tmp_path, {"n": 1}, {"w.0": 1.0, "b": 0.0})
     with pytest.raises(
-        ValueError, match=r"unknown class 'Affine', expected one of Neuron, Layer, MLP .*nn\.register"
+        ValueError, match=r"unknown class 'Affine', expected one of Neuron, Layer, MLP.*nn\.register"
     ):
         nn.load(path)
 
