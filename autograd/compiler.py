@@ -241,7 +241,7 @@ class _Program:
             sent = [_Code(f"d{k}") for k in range(len(parents))]
             call = f"{self._function(op.vjp, op, 'vjp')}({g}, {v}, {self._list(self.v, parents)})"
             self.lines.append(f"{indent}{_targets(d.text for d in sent)} = {call}")
-        for parent, contribution in zip(parents, sent, strict=True):
+        for parent, contribution in op.in_order(parents, sent):
             if id(parent) in self.needs:
                 self.lines.append(f"{indent}{self.g(parent)} += {_unwrap(_source(contribution))}")
 

@@ -269,7 +269,8 @@ class Value:
             (-3.0, 2.0)
         """
         if self._parents:
-            for parent, contribution in zip(self._parents, _send(self, self.grad, False), strict=True):
+            sent = _send(self, self.grad, False)
+            for parent, contribution in self._fn.in_order(self._parents, sent):  # type: ignore[union-attr]
                 parent.grad = _plus(parent, parent.grad, contribution)
 
     def __repr__(self) -> str:
@@ -595,7 +596,7 @@ def chain_rule(
             sent = _send(node, g, create_graph)
             if checker is not None:
                 checker.sent(node, g, sent)
-            for parent, contribution in zip(node._parents, sent, strict=True):
+            for parent, contribution in node._fn.in_order(node._parents, sent):  # type: ignore[union-attr]
                 if type(parent) is not Constant:
                     grads[parent] = _plus(parent, grads.get(parent, 0.0), contribution)
             yield node, g, sent
@@ -824,20 +825,20 @@ def _node(op: Op, parents: tuple[Value, ...], data: Number, needs: bool) -> Valu
     backward pass) if recording is on and it ``needs`` a gradient (a parent does); else it is a
     constant."""
     mode = this_thread.mode
-    recorded = needs and mode.recording
-    out = _new_value(Value if recorded else Constant)
-    out._data = data
-    out.label = ""
-    out._scope = mode.scope
-    if recorded:
+    if needs and mode.recording:
+        out = _new_value(Value)
         out._parents = parents
         out._fn = op
         out.grad = 0.0
-        if mode.checker is not None:
-            mode.checker.made(out, op, parents)
     else:
+        out = _new_value(Constant)
         out._parents = ()
         out._fn = None
+    out._data = data
+    out.label = ""
+    out._scope = mode.scope
+    if mode.checker is not None and out._parents:
+        mode.checker.made(out, op, parents)
     return out
 
 
@@ -898,7 +899,7 @@ def _constant(x: Any) -> Value | None:
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real) or (isinstance(x, np.ndarray) and x.ndim == 1):
-        return Value(x, requires_grad=False)  # type: ignore[arg-type]
+        return _node(None, (), _number(x), False)  # type: ignore[arg-type]
     return None
 
 
@@ -939,7 +940,7 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors built
     parents, data = _read(_items(values, "autograd.sum"), "autograd.sum")
     if not parents:
         return Value(0.0)
-    return _node(ops.SUM, parents, ops.SUM.value(data), _needs(parents))
+    return _node(ops.SUM, parents, ops.SUM.value(data), type(parents[0]) is not Constant or _needs(parents))
 
 
 def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float | None = None) -> Value:
@@ -963,12 +964,15 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
         raise ValueError(f"autograd.dot needs two sequences of one length, got {n} and {len(x)}")
     if bias is not None:  # inputs w_1..w_n, b, x_1..x_n: the neuron's parameters, then what it reads
         b = data.pop()
-        parents = params + x
-        return _node(ops.AFFINE, parents, ops.AFFINE.value(data, x.numbers, b), _needs(parents))
+        parents = params + x  # (a neuron's first weight mostly needs a gradient: no call then)
+        needs = type(params[0]) is not Constant or _needs(parents)
+        return _node(ops.AFFINE, parents, ops.AFFINE.value(data, x.numbers, b), needs)
     if not n:
         return Value(0.0)
     parents = params + x
-    return _node(ops.DOT, parents, ops.DOT.value(data, x.numbers), _needs(parents))
+    return _node(
+        ops.DOT, parents, ops.DOT.value(data, x.numbers), type(parents[0]) is not Constant or _needs(parents)
+    )
 
 
 class Row(tuple):  # type: ignore[type-arg]

@@ -192,12 +192,13 @@ def replay_backward(
         if sent is None:
             continue
         local = node._fn.local(node.data, *[p.data for p in node.parents])  # type: ignore[union-attr]
-        edges = []
-        for parent, d, c in zip(node.parents, local, sent, strict=True):
-            received = engine.received(parent, c) if parent.requires_grad else None
-            if received is not None:
-                grads[id(parent)] = engine._plus(parent, grads.get(id(parent), 0.0), received)
-            edges.append(Edge(parent, d, received))
+        for parent, c in node._fn.in_order(node.parents, sent):  # type: ignore[union-attr]
+            if parent.requires_grad:
+                grads[id(parent)] = engine._plus(parent, grads.get(id(parent), 0.0), c)
+        edges = (
+            Edge(parent, d, engine.received(parent, c) if parent.requires_grad else None)
+            for parent, d, c in zip(node.parents, local, sent, strict=True)
+        )
         yield node, g, tuple(edges)
 
 

@@ -42,7 +42,7 @@ import numbers
 import operator
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,6 +82,9 @@ class Op:
         into: the fused ops only: their ``vjp`` done in place, ``parent.grad += g * d`` for each parent,
             reading each ``d`` off the inputs' numbers instead of building a tuple of n gradients first.
         split: the fused ops only: their inputs (in order) -> the sequences ``value`` takes.
+        order: the fused ops only, where ``into`` does not add to the inputs in their order: the
+            order it adds in, ``order(number of inputs) -> positions``. Every loop that adds the
+            contributions of ``vjp`` follows it, so that all give the same sums, bit for bit.
 
     Examples:
         >>> square = op("square", lambda x: x * x, grads=lambda out, x: (2 * x,))
@@ -89,7 +92,7 @@ class Op:
         (9.0, (60.0,), (6.0,))
     """
 
-    __slots__ = ("arity", "grads", "into", "name", "split", "value", "vjp")
+    __slots__ = ("arity", "grads", "into", "name", "order", "split", "value", "vjp")
 
     def __init__(
         self,
@@ -101,9 +104,23 @@ class Op:
         arity: int | None = 1,
         into: Callable[[Any, tuple[Any, ...]], None] | None = None,
         split: Callable[[Any], tuple[Any, ...]] | None = None,
+        order: Callable[[int], Sequence[int]] | None = None,
     ) -> None:
         self.name, self.value, self.vjp, self.grads = name, value, vjp, grads
-        self.arity, self.into, self.split = arity, into, split
+        self.arity, self.into, self.split, self.order = arity, into, split, order
+
+    def in_order(self, parents: Sequence[Any], sent: Sequence[Any]) -> Iterable[tuple[Any, Any]]:
+        """Each parent with what it receives, in the order the contributions are added (``order``).
+
+        Examples:
+            >>> from autograd import Value
+            >>> w, x = Value(2.0), Value(3.0)
+            >>> [(p.data, c) for p, c in DOT.in_order((w, x), DOT.vjp(1.0, 6.0, 2.0, 3.0))]
+            [(2.0, 3.0), (3.0, 2.0)]
+        """
+        if self.order is None:
+            return zip(parents, sent, strict=True)
+        return [(parents[i], sent[i]) for i in self.order(len(parents))]
 
     def local(self, out: Any, *inputs: Any) -> tuple[Any, ...]:
         """The local derivatives d out / d input: the rule at ``g = 1``.
@@ -415,14 +432,21 @@ def _weighted_vjp(g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
     return (*(g * x for x in xs), *(() if b is None else (g,)), *(g * w for w in ws))
 
 
-def _weighted_into(g: float, parents: tuple[Any, ...]) -> None:  # _weighted_vjp, in place, in its order
-    ws, xs, b = _weighted(parents)
-    for w, x in zip(ws, xs, strict=True):
+def _weighted_into(g: float, parents: tuple[Any, ...]) -> None:  # _weighted_vjp, in place
+    n = len(parents) // 2  # (the layout of _weighted, read inline: this runs for every neuron)
+    for w, x in zip(parents[:n], parents[-n:], strict=False):  # (n = 0: no pair)
         w.grad += g * x._data
-    if b is not None:
-        b.grad += g
-    for w, x in zip(ws, xs, strict=True):
         x.grad += g * w._data
+    if len(parents) % 2:
+        parents[n].grad += g
+
+
+def _weighted_order(count: int) -> list[int]:
+    """The order in which ``_weighted_into`` adds to a weighted sum's ``count`` inputs: w_1, x_1, w_2,
+    x_2, ..., then b. The other loops follow it, so all add a Value's contributions in one order."""
+    n = count // 2
+    order = [i for k in range(n) for i in (k, count - n + k)]
+    return [*order, n] if count % 2 else order
 
 
 def _sum_into(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place
@@ -438,8 +462,18 @@ def sends_nothing(g: float, out: float) -> bool:
 
 
 SUM = Op("sum", sum, lambda g, out, *xs: (g,) * len(xs), arity=None, into=_sum_into, split=lambda xs: (xs,))
-DOT = Op("dot", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=lambda wx: _weighted(wx)[:2])
-AFFINE = Op("w·x+b", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=_weighted)
+DOT = Op(
+    "dot",
+    _math.dot,
+    _weighted_vjp,
+    arity=None,
+    into=_weighted_into,
+    split=lambda wx: _weighted(wx)[:2],
+    order=_weighted_order,
+)
+AFFINE = Op(
+    "w·x+b", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=_weighted, order=_weighted_order
+)
 
 
 # Ops with a constant parameter: one Op per constant, cached (exponents and slopes are few).

@@ -13,6 +13,7 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from autograd.check import library
 from nn import data, losses, optim, persistence, train
 from nn.module import MLP, Layer, Module, Neuron
 from nn.persistence import load, register
@@ -33,6 +34,8 @@ __all__ = [
     "register",
     "train",
 ]
+
+library("nn")  # detect_anomaly names the user's line that called nn, not a line of nn itself
 
 _LAZY = {"viz"}  # loaded on first use (PEP 562): pictures and plots need graphviz, and matplotlib in time
 

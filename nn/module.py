@@ -98,7 +98,7 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward``; the Values it builds are recorded in this module's scope, for pictures."""
-        with self._in_scope():
+        with self.__dict__.get("_scope") or self._in_scope():  # (made once: read it, the common case)
             return self.forward(*args, **kwargs)
 
     def _in_scope(self) -> autograd.scope:

@@ -93,3 +93,14 @@ def test_the_engine_calls_the_checker_only_while_it_is_on() -> None:
     assert mode.checker is None and mode.saved == []
     a = Value(1.0)
     timeit.timeit(lambda: a * a, number=10)  # and it still runs
+
+
+def test_anomaly_names_the_users_line_not_one_of_nn() -> None:
+    import nn
+
+    neuron = nn.Neuron(1, activation="linear", seed=0)
+    neuron.w[0].data = 1e308
+    with pytest.raises(AnomalyError, match=r"w·x\+b produced inf") as err, detect_anomaly():
+        neuron([10.0])  # <- the line the report must name
+    site = str(err.value).rsplit("created at ", 1)[1]
+    assert site.startswith(__file__ + ":") and "nn/" not in site
