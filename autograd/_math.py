@@ -20,7 +20,8 @@ import numpy as np
 
 INF = math.inf
 NAN = math.nan
-Num = Any  # a float, or a float64 array of one number per sample
+Num = Any  # autograd.batch.Number: a float, or a float64 array of one number per sample (kept Any: NumPy's
+# stubs type most of its functions' results as Any)
 
 
 def _quiet(fn: Any, *args: Any) -> Any:

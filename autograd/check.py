@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from autograd import engine
+from autograd.batch import is_batch
 from autograd.engine import Value, no_grad
 
 
@@ -204,7 +205,7 @@ class _AnomalyChecker:
 
 def _finite(x: Any) -> bool:
     """True when the number, or every number of a batch, is finite."""
-    return math.isfinite(x) if type(x) is float else bool(np.all(np.isfinite(x)))
+    return bool(np.all(np.isfinite(x))) if is_batch(x) else math.isfinite(x)
 
 
 def _number_of(x: Any) -> Any:

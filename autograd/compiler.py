@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from autograd import _math, ops
+from autograd.batch import is_batch
 from autograd.engine import Value, topological_order
 from autograd.ops import Op
 
@@ -151,7 +152,7 @@ def compile(  # noqa: A001 - named like torch.compile
             raise ValueError(f"compile: wrt must hold leaves (Values you made), got the result of {p.op!r}")
     order = topological_order(root)
     for node in order:
-        if type(node.data) is not float:
+        if is_batch(node.data):
             raise ValueError(
                 "compile takes a graph of plain numbers; this one holds a batch (batched mode is "
                 "vectorised by NumPy already)"

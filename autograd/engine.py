@@ -686,7 +686,7 @@ def _backward_numbers(order: list[Value]) -> None:
     for node in reversed(order):
         parents = node._parents
         g: Any = node.grad
-        if type(g) is not float:  # batched mode: one gradient per sample
+        if type(g) is not float:  # batched mode (is_batch, spelled out in this loop): one per sample
             if parents:
                 _backward_batched_node(node, g)
         elif len(parents) == 2:
@@ -1000,7 +1000,7 @@ class Row(tuple):  # type: ignore[type-arg]
         values, numbers = _read(tuple(xs), what)
         row = super().__new__(cls, values)
         row.numbers = numbers
-        if numbers and type(numbers[0]) is np.ndarray:  # a batch: one matrix for every neuron's product
+        if numbers and is_batch(numbers[0]):  # a batch: one matrix for every neuron's product
             with contextlib.suppress(ValueError):  # unless numbers and batches are mixed
                 row.numbers = np.array(numbers)
         return row
