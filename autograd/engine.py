@@ -72,7 +72,6 @@ class _ThisThread(threading.local):
 
 
 this_thread = _ThisThread()
-CONSTANT = ops.CONSTANT
 
 # The hooks of the Values that have some (``register_hook``): few Values have any, so they are kept
 # here rather than in a slot of every Value; a Value's hooks go when the Value does.
@@ -105,9 +104,7 @@ class Value:
     grad: Any  # a Number; a Value instead after backward(create_graph=True)
     label: str
     _parents: tuple[Value, ...]
-    _fn: (
-        Op | None
-    )  # the op that made it; None for a leaf that needs a gradient, CONSTANT for one that does not
+    _fn: Op | None  # the op that made it (None for a leaf)
     _scope: scope | None
 
     def __init__(
@@ -121,8 +118,10 @@ class Value:
         self.grad = 0.0
         self.label = label
         self._parents = ()
-        self._fn = None if requires_grad else CONSTANT
+        self._fn = None
         self._scope = this_thread.mode.scope
+        if not requires_grad:
+            self.__class__ = Constant
 
     @property
     def data(self) -> Number:
@@ -184,7 +183,7 @@ class Value:
             >>> y.requires_grad, y.parents[1].requires_grad
             (True, False)
         """
-        return self._fn is not CONSTANT
+        return type(self) is not Constant
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
@@ -197,7 +196,11 @@ class Value:
                 "requires_grad can be switched off only on a leaf; for a Value computed from others, "
                 "use detach() to get one that needs no gradient"
             )
-        self._fn = None if flag else CONSTANT
+        if flag and type(self) is Constant:
+            self.__class__ = Value  # type: ignore[assignment]
+            self.grad = 0.0
+        elif not flag:
+            self.__class__ = Constant
 
     def detach(self) -> Value:
         """A new leaf with this Value's number that needs no gradient: the graph stops here.
@@ -238,7 +241,7 @@ class Value:
         """
         if not callable(hook):
             raise TypeError(f"register_hook takes a function of the gradient, got {type(hook).__qualname__}")
-        if self._fn is CONSTANT:
+        if type(self) is Constant:
             raise ValueError("register_hook: this Value needs no gradient (requires_grad is False)")
         return RemovableHandle(self, hook)
 
@@ -267,8 +270,7 @@ class Value:
         """
         if self._parents:
             for parent, contribution in zip(self._parents, _send(self, self.grad, False), strict=True):
-                if parent._fn is not CONSTANT:
-                    parent.grad = _plus(parent, parent.grad, contribution)
+                parent.grad = _plus(parent, parent.grad, contribution)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -466,6 +468,34 @@ class Value:
             _release(order)
 
 
+class Constant(Value):
+    """A Value that needs no gradient: a plain number in an expression, a Value made with
+    ``requires_grad=False``, ``detach()``, or a result computed under ``no_grad`` or from constants
+    only (which is not recorded). Its ``grad`` is always 0: whatever the chain rule sends it is
+    dropped, so the backward pass treats it as any other parent, and computes nothing for it where
+    that costs (in batched mode).
+
+    Examples:
+        >>> c = Value(2.0, requires_grad=False)
+        >>> type(c).__name__, c.requires_grad
+        ('Constant', False)
+        >>> c.grad += 5.0
+        >>> c.grad
+        0.0
+    """
+
+    __slots__ = ()
+
+    @property
+    def grad(self) -> float:
+        """Always 0: a constant has no gradient."""
+        return 0.0
+
+    @grad.setter
+    def grad(self, g: Any) -> None:
+        pass
+
+
 class RemovableHandle:
     """What ``register_hook`` returns: ``remove()`` takes the hook off again (a second call does nothing).
 
@@ -504,7 +534,7 @@ def _backward(root: Value, grad: Any, create_graph: bool) -> list[Value]:
         )
     if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
         raise TypeError(f"backward: grad must be a real number, got {type(grad).__qualname__}")
-    if root._fn is CONSTANT:
+    if type(root) is Constant:
         raise ValueError(
             "backward: this Value needs no gradient (requires_grad is False): it depends on no Value "
             "that does, or was computed under no_grad"
@@ -566,7 +596,7 @@ def chain_rule(
             if checker is not None:
                 checker.sent(node, g, sent)
             for parent, contribution in zip(node._parents, sent, strict=True):
-                if parent._fn is not CONSTANT:
+                if type(parent) is not Constant:
                     grads[parent] = _plus(parent, grads.get(parent, 0.0), contribution)
             yield node, g, sent
     finally:
@@ -661,14 +691,11 @@ def _backward_numbers(order: list[Value]) -> None:
         elif len(parents) == 2:
             a, b = parents
             ga, gb = node._fn.vjp(g, node._data, a._data, b._data)  # type: ignore[union-attr]
-            if a._fn is not CONSTANT:
-                a.grad += ga
-            if b._fn is not CONSTANT:
-                b.grad += gb
+            a.grad += ga  # (a constant drops it)
+            b.grad += gb
         elif len(parents) == 1:
             a = parents[0]
-            if a._fn is not CONSTANT:
-                a.grad += node._fn.vjp(g, node._data, a._data)[0]  # type: ignore[union-attr]
+            a.grad += node._fn.vjp(g, node._data, a._data)[0]  # type: ignore[union-attr]
         elif parents:
             fn: Op = node._fn  # type: ignore[assignment]
             if fn.into is not None:  # a fused op: the same rule as one loop (see ops.Op)
@@ -677,8 +704,7 @@ def _backward_numbers(order: list[Value]) -> None:
             else:
                 sent = fn.vjp(g, node._data, *[p._data for p in parents])
                 for parent, c in zip(parents, sent, strict=True):
-                    if parent._fn is not CONSTANT:
-                        parent.grad += c
+                    parent.grad += c
 
 
 def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
@@ -694,7 +720,7 @@ def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
     fn: Op = node._fn  # type: ignore[assignment]
     if fn.into is None:
         for parent, contribution in zip(node._parents, _send(node, g, False), strict=True):
-            if parent._fn is not CONSTANT:
+            if type(parent) is not Constant:
                 parent.grad = _plus(parent, parent.grad, contribution)
         return
     shared: list[Value] = []  # parameters with a local derivative per sample: sum_i g_i d_i
@@ -702,7 +728,7 @@ def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
     scaled: list[Value] = []  # batch parents with one local derivative d: g * d
     scaled_d = []
     for parent, d in zip(node._parents, fn.local(node._data, *[p._data for p in node._parents]), strict=True):
-        if parent._fn is CONSTANT:
+        if type(parent) is Constant:
             continue
         if not is_batch(parent._data):
             if type(d) is float:
@@ -793,33 +819,41 @@ def _number(data: Any) -> Number:
 
 
 # -------------------------------------------------------------------- building nodes
-def _node(op: Op, parents: tuple[Value, ...], data: Number) -> Value:
+def _node(op: Op, parents: tuple[Value, ...], data: Number, needs: bool) -> Value:
     """A new Value made by ``op`` from ``parents``. It is recorded (its op and parents kept, for the
-    backward pass) if recording is on and a parent needs a gradient; else it is a constant."""
+    backward pass) if recording is on and it ``needs`` a gradient (a parent does); else it is a
+    constant."""
     mode = this_thread.mode
-    out = _new_value(Value)
+    recorded = needs and mode.recording
+    out = _new_value(Value if recorded else Constant)
     out._data = data
-    out.grad = 0.0
     out.label = ""
     out._scope = mode.scope
-    out._parents = ()
-    out._fn = CONSTANT
-    if mode.recording:
-        for p in parents:
-            if p._fn is not CONSTANT:
-                out._parents = parents
-                out._fn = op
-                if mode.checker is not None:
-                    mode.checker.made(out, op, parents)
-                break
+    if recorded:
+        out._parents = parents
+        out._fn = op
+        out.grad = 0.0
+        if mode.checker is not None:
+            mode.checker.made(out, op, parents)
+    else:
+        out._parents = ()
+        out._fn = None
     return out
+
+
+def _needs(parents: tuple[Value, ...]) -> bool:
+    """Whether a node made from ``parents`` needs a gradient: whether one of them does."""
+    for p in parents:  # noqa: SIM110 - a loop: any() on a generator costs more, on every node
+        if type(p) is not Constant:
+            return True
+    return False
 
 
 _new_value = object.__new__
 
 
 def _unary(op: Op, x: Value) -> Value:
-    return _node(op, (x,), op.value(x._data))
+    return _node(op, (x,), op.value(x._data), type(x) is not Constant)
 
 
 def apply(op: Op, inputs: Iterable[Any]) -> Value:
@@ -833,7 +867,7 @@ def apply(op: Op, inputs: Iterable[Any]) -> Value:
     parents, data = _read(tuple(inputs), f"op {op.name!r}")
     if op.arity is not None and len(parents) != op.arity:
         raise TypeError(f"op {op.name!r} takes {op.arity} input{'s' * (op.arity != 1)}, got {len(parents)}")
-    return _node(op, parents, op.value(*data))
+    return _node(op, parents, op.value(*data), _needs(parents))
 
 
 def _read(parents: tuple[Any, ...], what: str) -> tuple[tuple[Value, ...], list[Any]]:
@@ -853,14 +887,14 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
         b = _constant(b)
     if a is None or b is None:
         return NotImplemented  # type: ignore[no-any-return]
-    return _node(op, (a, b), op.value(a._data, b._data))
+    return _node(op, (a, b), op.value(a._data, b._data), type(a) is not Constant or type(b) is not Constant)
 
 
 def _constant(x: Any) -> Value | None:
     """A plain number (or a batch of them) taking part in an op becomes a leaf node (None if it is no
     number)."""
     if type(x) is float or type(x) is int:
-        return _node(CONSTANT, (), float(x))
+        return _node(None, (), float(x), False)  # type: ignore[arg-type]
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real) or (isinstance(x, np.ndarray) and x.ndim == 1):
@@ -905,7 +939,7 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - mirrors built
     parents, data = _read(_items(values, "autograd.sum"), "autograd.sum")
     if not parents:
         return Value(0.0)
-    return _node(ops.SUM, parents, ops.SUM.value(data))
+    return _node(ops.SUM, parents, ops.SUM.value(data), _needs(parents))
 
 
 def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | float | None = None) -> Value:
@@ -929,10 +963,12 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
         raise ValueError(f"autograd.dot needs two sequences of one length, got {n} and {len(x)}")
     if bias is not None:  # inputs w_1..w_n, b, x_1..x_n: the neuron's parameters, then what it reads
         b = data.pop()
-        return _node(ops.AFFINE, params + x, ops.AFFINE.value(data, x.numbers, b))
+        parents = params + x
+        return _node(ops.AFFINE, parents, ops.AFFINE.value(data, x.numbers, b), _needs(parents))
     if not n:
         return Value(0.0)
-    return _node(ops.DOT, params + x, ops.DOT.value(data, x.numbers))
+    parents = params + x
+    return _node(ops.DOT, parents, ops.DOT.value(data, x.numbers), _needs(parents))
 
 
 class Row(tuple):  # type: ignore[type-arg]

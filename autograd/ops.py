@@ -203,7 +203,15 @@ def op(
         )
 
     def checked_value(*numbers: Any) -> Any:
-        return _result(value(*numbers), name)
+        try:
+            return _result(value(*numbers), name)
+        except TypeError as e:
+            if not any(map(is_batch, numbers)):
+                raise
+            raise TypeError(
+                f"op {name!r}: its value cannot run on a batch (a 1-D array, in batched mode): {e}. "
+                "Write it with arithmetic and NumPy functions (np.exp ...) rather than math functions"
+            ) from e
 
     checked_value.__name__ = re.sub(r"\W+", "_", name).strip("_") or "value"  # what compile calls it
 
@@ -414,14 +422,12 @@ def _weighted_into(g: float, parents: tuple[Any, ...]) -> None:  # _weighted_vjp
     if b is not None:
         b.grad += g
     for w, x in zip(ws, xs, strict=True):
-        if x._fn is not CONSTANT:  # an input that needs no gradient gets none
-            x.grad += g * w._data
+        x.grad += g * w._data
 
 
 def _sum_into(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place
     for x in xs:
-        if x._fn is not CONSTANT:
-            x.grad += g
+        x.grad += g
 
 
 def sends_nothing(g: float, out: float) -> bool:
@@ -434,11 +440,6 @@ def sends_nothing(g: float, out: float) -> bool:
 SUM = Op("sum", sum, lambda g, out, *xs: (g,) * len(xs), arity=None, into=_sum_into, split=lambda xs: (xs,))
 DOT = Op("dot", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=lambda wx: _weighted(wx)[:2])
 AFFINE = Op("w·x+b", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=_weighted)
-
-CONSTANT = Op("constant", lambda x: x, lambda g, out, x: (0.0,))
-"""What a Value that needs no gradient is made by: a plain number in an expression, a Value made with
-``requires_grad=False``, ``detach()``, and every result computed under ``no_grad`` or from such Values
-only. The backward pass sends nothing to it."""
 
 
 # Ops with a constant parameter: one Op per constant, cached (exponents and slopes are few).

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 import autograd
+import autograd.batch
 import nn
 from autograd import Value
 
@@ -144,10 +145,9 @@ def w2_glassgrad(batched: bool) -> Step:
     model, params = w2_model()
     optimizer = nn.optim.SGD(params, lr=0.01)
     rows = [[Value(v) for v in row] for row in X.tolist()]
-    columns = X.T.copy()
 
     def step() -> float:
-        scores = model([Value(c) for c in columns]) if batched else [model(row) for row in rows]
+        scores = model(autograd.batch.columns(X)) if batched else [model(row) for row in rows]
         loss = w2_loss(scores, y, params)
         optimizer.zero_grad()
         loss.backward()
@@ -423,7 +423,7 @@ def w5_glassgrad(batched: bool, batches: int | None = None) -> Step:
         for start in starts:
             idx = order[start : start + 32]
             if batched:
-                logits = model([Value(c) for c in X[idx].T])
+                logits = model(autograd.batch.columns(X[idx]))
                 loss = nn.losses.cross_entropy(logits, y[idx])
             else:
                 loss = nn.losses.cross_entropy([model(rows[i]) for i in idx], y[idx].tolist())

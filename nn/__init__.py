@@ -13,13 +13,26 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from nn import data, losses, optim, train
-from nn.module import MLP, Layer, Module, Neuron, load
+from nn import data, losses, optim, persistence, train
+from nn.module import MLP, Layer, Module, Neuron
+from nn.persistence import load, register
 
 if TYPE_CHECKING:
     from nn import viz as viz
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "data", "load", "losses", "optim", "train"]
+__all__ = [
+    "MLP",
+    "Layer",
+    "Module",
+    "Neuron",
+    "data",
+    "load",
+    "losses",
+    "optim",
+    "persistence",
+    "register",
+    "train",
+]
 
 _LAZY = {"viz"}  # loaded on first use (PEP 562): pictures and plots need graphviz, and matplotlib in time
 

@@ -40,12 +40,22 @@ MAX_SAMPLES = 10**6  # a toy data set; NumPy would try to allocate any number as
 MAX_PARAMETERS = 10**6  # one Value each: a million already takes seconds per step in this engine
 BINARY_LOSSES = ("hinge", "bce", "bce_logits")  # their targets are two classes
 
-DATASETS = list(nn.data.__all__)
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.__name__.lower(): cls
-    for cls in (getattr(nn.optim, name) for name in nn.optim.__all__)
-    if isinstance(cls, type) and issubclass(cls, Optimizer) and not inspect.isabstract(cls)
-}
+
+def optimizers() -> dict[str, type[Optimizer]]:
+    """``nn.optim``'s optimizers by their names in lower case: the choices of ``--optimizer``.
+
+    The choices of the command line are the library's own tables, read when the parser is built:
+    ``nn.data.__all__``, the activations of ``nn.module``, ``nn.train.LOSSES`` and these.
+
+    Examples:
+        >>> list(optimizers())
+        ['sgd', 'adam']
+    """
+    return {
+        cls.__name__.lower(): cls
+        for cls in (getattr(nn.optim, name) for name in nn.optim.__all__)
+        if isinstance(cls, type) and issubclass(cls, Optimizer) and not inspect.isabstract(cls)
+    }
 
 
 def _argument(read: Callable[[str], T], check: Callable[[T], T]) -> Callable[[str], T]:
@@ -94,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     description = (__doc__ or "").replace("``", "")  # the docstring, without its reST quoting
     train = sub.add_parser("train", help="train an MLP on a built-in data set", description=description)
     train.set_defaults(error=train.error)  # for the errors found after parsing: this usage, this prefix
-    train.add_argument("--dataset", choices=DATASETS, default="moons")
+    train.add_argument("--dataset", choices=list(nn.data.__all__), default="moons")
     samples = f"number of samples, at most {MAX_SAMPLES:,} (default 100)"
     train.add_argument("--samples", type=_samples, default=100, help=samples)
     train.add_argument("--noise", type=_non_negative_float, default=0.1, help="data noise (default 0.1)")
@@ -103,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--loss", choices=list(LOSSES), default=None, help="default: hinge for 2 classes, else cross_entropy"
     )
-    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd")
+    train.add_argument("--optimizer", choices=list(optimizers()), default="sgd")
     train.add_argument(
         "--lr", type=_positive_float, default=None, help="learning rate (sgd: 1.0, others: 0.01)"
     )
@@ -187,7 +197,7 @@ def prepare(args: argparse.Namespace) -> Job:
     out_activation = "sigmoid" if loss == "bce" else None
     model = nn.MLP(sizes[0], sizes[1:], args.activation, out_activation, seed=args.seed)
     lr = args.lr if args.lr is not None else (1.0 if args.optimizer == "sgd" else 0.01)
-    optimizer = OPTIMIZERS[args.optimizer](model.parameters(), lr=lr)
+    optimizer = optimizers()[args.optimizer](model.parameters(), lr=lr)
     batches = 1 if args.batch_size is None else math.ceil(len(X) / args.batch_size)
     schedule = None if args.no_decay else LinearLR(optimizer, 1.0, 0.1, total_iters=args.epochs * batches)
     job = Job(X, y, classes, targets, loss, model, optimizer, schedule, args.batch_size, args.seed, args.l2)

@@ -30,6 +30,8 @@ from numpy.typing import NDArray
 
 import autograd
 from autograd import Value
+from autograd.batch import Number
+from nn import _check
 
 __all__ = [
     "binary_cross_entropy",
@@ -68,7 +70,7 @@ def _values(func: str, xs: object, what: str) -> list[Value]:
     return out
 
 
-def _numbers(func: str, xs: object, what: str = "targets") -> list[float]:
+def _targets(func: str, xs: object, what: str = "targets") -> list[float]:
     """``xs`` as a list of floats: a number is one sample; a list, tuple or 1-d NumPy array is many."""
     if isinstance(xs, np.ndarray):
         xs = xs.tolist()  # plain Python numbers (a 0-d array becomes one number)
@@ -101,7 +103,7 @@ def _pairs(func: str, preds: object, targets: object) -> tuple[list[Value], list
     if rows:
         raise ValueError(f"{func}: expected one prediction per sample, got {rows}")
     p = _values(func, preds, "predictions")
-    ts = _numbers(func, targets)
+    ts = _targets(func, targets)
     if len(p) != len(ts):
         raise ValueError(f"{func}: {_plural(len(p), 'prediction')} but {_plural(len(ts), 'target')}")
     if not p:
@@ -113,7 +115,7 @@ def _batch_targets(func: str, targets: object) -> NDArray[np.float64]:
     """Targets for a batch, checked with NumPy (one number per sample)."""
     if isinstance(targets, np.ndarray) and targets.ndim == 1 and targets.dtype.kind in "biuf":
         return targets.astype(np.float64, copy=False)
-    return np.asarray(_numbers(func, targets), dtype=np.float64)
+    return np.asarray(_targets(func, targets), dtype=np.float64)
 
 
 def _rows(preds: object) -> str:
@@ -133,7 +135,7 @@ def _rows(preds: object) -> str:
     return what + (f" (from a model with {k} outputs?)" if k > 1 else " (a list of one: give its Value)")
 
 
-def _check_unit(func: str, what: str, xs: list[Any], hint: str = "") -> None:
+def _check_unit(func: str, what: str, xs: Sequence[Number], hint: str = "") -> None:
     """Every number of ``xs`` (floats, or arrays in batched mode) lies in [0, 1]; nan does not."""
     flat = np.concatenate([np.ravel(x) for x in xs])
     bad = np.flatnonzero(~((flat >= 0.0) & (flat <= 1.0)))
@@ -299,18 +301,6 @@ def log_softmax(logits: Sequence[Value]) -> list[Value]:
     return [x - log_s for x in shifted]
 
 
-def _class_index(value: object, classes: int, i: int) -> int:
-    """A target checked as a class index: an int (not a bool) in ``0 .. classes - 1``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"cross_entropy: targets must be int class indices, got {type(value).__name__} (sample {i})"
-        )
-    index = int(value)
-    if not 0 <= index < classes:
-        raise ValueError(f"cross_entropy: target {index} of sample {i} is out of range for {classes} classes")
-    return index
-
-
 def cross_entropy(
     logits: Sequence[Value] | Sequence[Sequence[Value]], targets: int | Sequence[int] | NDArray[Any]
 ) -> Value:
@@ -341,9 +331,7 @@ def cross_entropy(
         return _batched_cross_entropy(_values(func, rows, "logits"), targets)
     raw: Any = targets.tolist() if isinstance(targets, np.ndarray) else targets
     if isinstance(rows[0], Value):  # one sample: a row of logits and one class index
-        if not isinstance(raw, numbers.Integral) or isinstance(raw, bool):
-            raise TypeError(f"{func}: one sample takes one int target, got {type(raw).__name__}")
-        rows, ts = [rows], [raw]
+        rows, ts = [rows], [_check.integer(f"{func}: one sample's target (a class index)", raw, at_least=0)]
     else:
         if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
             raise TypeError(f"{func}: a batch takes a sequence of int targets, got {type(raw).__name__}")
@@ -357,7 +345,8 @@ def cross_entropy(
         if len(z) != classes:
             raise ValueError(f"{func}: sample {n} has {len(z)} logits but sample 0 has {classes}")
         shifted, _, s = _shifted_exps(z)
-        terms.append(s.log() - shifted[_class_index(t, classes, n)])  # logsumexp(z) - z[t], m cancels
+        index = _check.integer(f"{func}: the target of sample {n}", t, at_least=0, at_most=classes - 1)
+        terms.append(s.log() - shifted[index])  # logsumexp(z) - z[t], m cancels
     return _mean(terms)
 
 
@@ -375,8 +364,9 @@ def _batched_cross_entropy(z: list[Value], targets: object) -> Value:
         raise TypeError(f"cross_entropy: targets must be int class indices, got dtype {t.dtype}")
     if len(t) and (t.min() < 0 or t.max() >= len(z)):
         raise ValueError(f"cross_entropy: targets must lie in 0 .. {len(z) - 1}, got {t.min()} .. {t.max()}")
-    # Row k: class k's logits (in batched mode ``zk.data`` is a float64 array, though typed ``float``).
-    m: NDArray[np.float64] = np.max(np.array([zk.data for zk in z], dtype=np.float64), axis=0)
+    # Row k: class k's logits (in batched mode each ``zk.data`` is a Number that holds an array).
+    logits: list[Number] = [zk.data for zk in z]
+    m: NDArray[np.float64] = np.max(np.array(logits, dtype=np.float64), axis=0)
     m = np.where(np.isinf(m), 0.0, m)  # as in _shifted_exps
     # Value(m) is the constant leaf that ``zk - m`` would make; the operators are typed for a scalar.
     shifted = [zk - Value(m) for zk in z]
@@ -399,8 +389,4 @@ def l2_penalty(params: Iterable[Value], alpha: float = 1e-4) -> Value:
     ps = _values("l2_penalty", params, "params")
     if not ps:
         raise ValueError("l2_penalty: empty input (no params)")
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise TypeError(f"l2_penalty: alpha must be a number >= 0, got {type(alpha).__name__}")
-    if not (math.isfinite(alpha) and alpha >= 0.0):
-        raise ValueError(f"l2_penalty: alpha must be a finite number >= 0, got {alpha!r}")
-    return float(alpha) * autograd.dot(ps, ps)
+    return _check.real("l2_penalty: alpha", alpha, at_least=0) * autograd.dot(ps, ps)

@@ -1,4 +1,4 @@
-"""Models built out of ``autograd.Value``: ``Module``, ``Neuron``, ``Layer``, ``MLP``, and saving them.
+"""Models built out of ``autograd.Value``: ``Module``, ``Neuron``, ``Layer``, ``MLP``.
 
 A model is nothing but Values arranged in attributes. ``Module`` finds them by walking those attributes
 (``named_parameters``), so a forward pass is ordinary arithmetic on Values and ``backward()`` fills in
@@ -6,12 +6,13 @@ every parameter's ``grad``; no derivative is written by hand here.
 
 * ``Neuron(nin)``: ``act(w . x + b)``, one fused ``w·x+b`` node (or, with ``fused=False``, every multiply
   and add as its own node, the graph drawn in textbooks).
-* ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values.
+* ``Layer(nin, nout)``: ``nout`` neurons reading the same inputs; returns a list of Values (the Value
+  itself for one neuron, as micrograd's).
 * ``MLP(nin, nouts)``: layers in a row; returns a Value for one output, else a list.
 
 A model of more than ``MAX_PARAMETERS`` (10 million) parameters is refused, with a ValueError saying
 how much memory it would take, before anything is allocated. Models save to a plain JSON document
-(``save`` / ``load``), never a pickle.
+(``Module.save``, ``nn.load``: see ``nn.persistence``), never a pickle.
 
 Examples:
     >>> model = MLP(2, [4, 1], seed=0)
@@ -27,16 +28,12 @@ Examples:
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import itertools
-import json
 import math
 import numbers
 import operator
 import os
-import re
-import stat
+import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -45,17 +42,16 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Row, Value
+from autograd.batch import columns, outputs
+from nn import _check
 
-__all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron", "load"]
+__all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron"]
 
 Seed: TypeAlias = int | np.random.Generator | None
 Inputs: TypeAlias = Sequence[Value | float] | NDArray[Any]
 
-FORMAT = "glassgrad.module"
-VERSION = 1
-
 MAX_PARAMETERS = 10_000_000
-"""The most parameters a ``Neuron``, ``Layer`` or ``MLP`` may have, and so that ``load`` will build.
+"""The most parameters a ``Neuron``, ``Layer`` or ``MLP`` may have, and so that ``nn.load`` will build.
 
 A bigger model is refused with a ValueError before anything is allocated, instead of a long wait and a
 MemoryError. Each parameter is a ``Value`` object of about 170 bytes (measured: the Value's 88, its float,
@@ -64,6 +60,7 @@ takes seconds; a scalar engine is no place for bigger ones. Raise it if you have
 ``nn.module.MAX_PARAMETERS = 10**8``.
 """
 _BYTES_PER_PARAMETER = 170  # measured with tracemalloc: Layer(1000, 100) and Neuron(100000) take 174
+
 
 # Activations by name; None means no function at all (a linear output, as in micrograd's last layer).
 _ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -101,11 +98,15 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward``; the Values it builds are recorded in this module's scope, for pictures."""
-        scope = self.__dict__.get("_scope")
-        if scope is None:  # one scope per module, named by its parent ("Layer 0", "Neuron 3")
-            scope = self._scope = autograd.scope(self.__dict__.get("_name", type(self).__name__))
-        with scope:
+        with self._in_scope():
             return self.forward(*args, **kwargs)
+
+    def _in_scope(self) -> autograd.scope:
+        """This module's scope, made once and named by its parent ("Layer 0", "Neuron 3")."""
+        scope = self.__dict__.get("_scope")
+        if scope is None:
+            scope = self._scope = autograd.scope(self.__dict__.get("_name", type(self).__name__))
+        return scope
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of the model; subclasses define it."""
@@ -209,7 +210,7 @@ class Module:
         unexpected = [name for name in state if name not in params]
         if strict and (missing or unexpected):
             problems = [
-                f"{kind} {_some(names)}"
+                f"{kind} {_check.some(names)}"
                 for kind, names in [("missing", missing), ("unexpected", unexpected)]
                 if names
             ]
@@ -218,13 +219,7 @@ class Module:
         for name in params:
             if name not in state:
                 continue
-            value = state[name]
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f"{where}: {name!r} must be a real number, got {type(value).__name__}")
-            try:
-                values[name] = float(value)
-            except OverflowError:
-                raise ValueError(f"{where}: {name!r} = {value!r} does not fit in a float64") from None
+            values[name] = _check.real(f"{where}: {name!r}", state[name], finite=False)
         for name, number in values.items():  # everything checked: now change the model
             params[name].data = number
 
@@ -239,7 +234,7 @@ class Module:
 
         Returns:
             float64 values shaped like the forward pass: ``(n,)`` when it returns one Value (an MLP with
-            one output, a Neuron), ``(n, nout)`` when it returns a list.
+            one output, a Neuron, a Layer of one), ``(n, nout)`` when it returns a list.
 
         Examples:
             >>> MLP(2, [8, 3], seed=0).predict([[0.0, 1.0], [1.0, 0.0]]).shape
@@ -255,69 +250,45 @@ class Module:
         data = rows.astype(np.float64)
         with autograd.no_grad():
             if batched:
-                return outputs(self([Value(column) for column in data.T]), len(data))
-            outs = [self(row) for row in data.tolist()]
-            if not outs:  # an empty batch: one run on zeros tells the output's shape
-                outs = [self([0.0] * rows.shape[1])]
-        return np.array([_numbers(out) for out in outs], dtype=np.float64)[: len(rows)]
+                return _outputs("predict", self(columns(data)), len(data))
+            # One row at a time; an empty batch runs once on zeros, to tell the output's shape.
+            each = [_outputs("predict", self(row), 1) for row in data.tolist() or [[0.0] * data.shape[1]]]
+        return np.concatenate(each)[: len(data)]
 
-    def _config(self) -> dict[str, Any]:
-        """The constructor arguments that rebuild this architecture (what ``save`` writes)."""
-        raise NotImplementedError
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments of the constructor that rebuild this model's architecture.
+
+        ``save`` writes them and ``load`` calls the class with them. A class of your own defines this
+        method (JSON values only) and is registered with ``nn.register`` to be saved: see
+        ``nn.persistence``.
+
+        Examples:
+            >>> Neuron(2, "tanh", seed=0).config()
+            {'nin': 2, 'activation': 'tanh', 'fused': True}
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} defines no config(): the keyword arguments that rebuild it, for save()"
+        )
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the model to ``path`` as a plain JSON document; ``load(path)`` rebuilds it.
+        """Write the model to ``path`` as a plain JSON document; ``nn.load(path)`` rebuilds it.
 
-        The document is ``{"format": "glassgrad.module", "version": 1, "class": ..., "config": {...},
-        "parameters": {name: float}}``. Floats round-trip exactly (nan and inf are written as JSON's
-        ``NaN`` and ``Infinity``). The write is atomic: a temporary file in the same folder replaces
-        ``path`` only once complete, so a crash leaves any old file whole. A file saved over keeps its
-        mode; a new one gets the mode the umask gives (``0o644`` for the usual ``0o022``).
-
-        The temporary file is ``.{name}.{pid}.{random}.tmp`` beside ``path`` (``name`` is the file's
-        name, ``pid`` the saving process's). A save that is killed leaves it behind; the next save of
-        the same ``path`` removes those whose process has ended (on POSIX systems, where
-        ``os.kill(pid, 0)`` tells).
+        The write is atomic, and a class of your own must be registered first: ``nn.persistence.save``
+        says all.
 
         Examples:
             >>> import os, tempfile
+            >>> import nn
             >>> model = MLP(2, [3, 1], seed=0)
             >>> with tempfile.TemporaryDirectory() as folder:
             ...     model.save(os.path.join(folder, "model.json"))
-            ...     again = load(os.path.join(folder, "model.json"))
+            ...     again = nn.load(os.path.join(folder, "model.json"))
             >>> again.state_dict() == model.state_dict()
             True
         """
-        if _REGISTRY.get(type(self).__name__) is not type(self):  # load() could not rebuild it
-            raise TypeError(
-                f"save() writes {', '.join(_REGISTRY)}, not {type(self).__name__}; "
-                "keep its state_dict() and give it back with load_state_dict() instead"
-            )
-        document = {
-            "format": FORMAT,
-            "version": VERSION,
-            "class": type(self).__name__,
-            "config": self._config(),
-            "parameters": self.state_dict(),
-        }
-        target = os.path.abspath(os.fspath(path))
-        folder, name = os.path.split(target)
-        _remove_stale_temporaries(folder, name)
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-        # Made as open() makes a new file, so the umask applies; O_EXCL: never another's file.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            with contextlib.suppress(FileNotFoundError):  # a file saved over keeps its mode, set before a
-                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # byte is written: 0600 stays private
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(document, f, indent=2)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        from nn import persistence  # which builds on this module, so is imported when first used
+
+        persistence.save(self, path)
 
 
 class Neuron(Module):
@@ -325,18 +296,26 @@ class Neuron(Module):
 
     Args:
         nin: number of inputs.
-        activation: ``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or ``"linear"``
-            (``None`` also means linear).
+        activation: ``"relu"`` (the default), ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or
+            ``"linear"`` (``None`` also means linear).
         init: ``"uniform"`` (U(-1, 1), as micrograd), ``"xavier"`` (Glorot uniform, bound
             ``sqrt(6 / (nin + fan_out))``) or ``"he"`` (Kaiming normal, std ``sqrt(2 / nin)``). ``b`` is 0.
-        seed: an ``int``, ``None`` or a ``numpy.random.Generator`` (used as it is, and advanced).
+        seed: an ``int`` or a ``numpy.random.Generator`` (used as it is, and advanced) draws the weights
+            with NumPy. ``None`` (the default) draws them from Python's ``random`` module, one by one as
+            micrograd does (``random.uniform(-1, 1)`` for ``"uniform"``, ``random.uniform(-bound, bound)``
+            for ``"xavier"``, ``random.gauss(0, std)`` for ``"he"``): after ``random.seed(1337)`` a model
+            gets exactly the weights micrograd's gets.
         fused: one ``w·x+b`` node for the weighted sum and bias (fast); ``False`` records every multiply
             and add as its own node (``w0*x0 + w1*x1 + ... + b``): the same value, a bigger graph to look at.
         fan_out: the width of the layer the neuron sits in; only ``init="xavier"`` uses it.
+        nonlin: micrograd's flag, another way to say the activation: ``True`` is ``"relu"``, ``False``
+            is ``"linear"``. Given with an ``activation`` other than the default ``"relu"`` that says
+            otherwise, it is a ValueError.
 
     Raises:
         TypeError: an argument of the wrong kind.
-        ValueError: a size below 1, an unknown name, or more than ``MAX_PARAMETERS`` parameters.
+        ValueError: a size below 1, an unknown name, more than ``MAX_PARAMETERS`` parameters, or
+            ``nonlin`` and ``activation`` that disagree.
 
     Examples:
         >>> n = Neuron(2, activation="tanh", seed=0)
@@ -344,6 +323,8 @@ class Neuron(Module):
         ('w0', 'b', 0.0)
         >>> n([0.0, 0.0]).data
         0.0
+        >>> Neuron(3, nonlin=False)  # micrograd's LinearNeuron(3)
+        Neuron(3, activation='linear')
     """
 
     def __init__(
@@ -355,20 +336,21 @@ class Neuron(Module):
         seed: Seed = None,
         fused: bool = True,
         fan_out: int = 1,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = self._widths(nin)[0]
-        self.activation = _check_activation("Neuron", activation)
-        self.fused = _check_flag("Neuron", "fused", fused)
-        init = _check_init("Neuron", init)
-        fan_out = _check_size("Neuron", "fan_out", fan_out)
-        weights = _draw(_make_rng(seed), init, self.nin, fan_out)  # drawn only once all is checked
-        self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
+        self.activation = _activation("Neuron", activation, nonlin)
+        self.fused = _check.flag("Neuron: fused", fused)
+        init = _check.choice("Neuron", "init", init, _INITS)
+        fan_out = _check.integer("Neuron: fan_out", fan_out)
+        weights = _draw(_rng(_check.seed("Neuron: seed", seed)), init, self.nin, fan_out)  # all checked
+        self.w = [Value(wi, label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(0.0, label="b")
 
     @staticmethod
     def _widths(nin: object, **_: object) -> list[int]:
         """The widths ``[nin, 1]`` of these arguments, checked (other arguments, as in a config, ignored)."""
-        return _check_widths("Neuron", [_check_size("Neuron", "nin", nin), 1])
+        return _check_widths("Neuron", [_check.integer("Neuron: nin", nin), 1])
 
     def forward(self, x: Inputs) -> Value:
         """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
@@ -383,7 +365,8 @@ class Neuron(Module):
         act = _ACTIVATIONS[self.activation]
         return out if act is None else act(out)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this architecture (what ``save`` writes)."""
         return {"nin": self.nin, "activation": self.activation, "fused": self.fused}
 
     def __repr__(self) -> str:
@@ -391,9 +374,14 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons that read the same ``nin`` inputs; the forward pass returns a list of ``nout`` Values.
+    """``nout`` neurons that read the same ``nin`` inputs.
 
-    Args and errors are those of ``Neuron``; one generator draws the weights neuron by neuron.
+    The forward pass returns a list of ``nout`` Values, or the Value itself when ``nout`` is 1, as
+    micrograd's ``Layer`` does.
+
+    Args and errors are those of ``Neuron`` (``nonlin`` too, micrograd's ``Layer(nin, nout, nonlin=...)``).
+    The weights are drawn neuron by neuron, weight by weight: from one generator made of ``seed``, or
+    with no seed from Python's ``random``, in micrograd's order.
 
     Examples:
         >>> layer = Layer(3, 2, activation="tanh", seed=0)
@@ -401,6 +389,8 @@ class Layer(Module):
         Layer(3, 2, activation='tanh')
         >>> len(layer([1.0, 2.0, 3.0]))
         2
+        >>> type(Layer(3, 1, nonlin=False)([1.0, 2.0, 3.0])).__name__
+        'Value'
     """
 
     def __init__(
@@ -412,12 +402,13 @@ class Layer(Module):
         init: str = "uniform",
         seed: Seed = None,
         fused: bool = True,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin, self.nout = self._widths(nin, nout)
-        self.activation = _check_activation("Layer", activation)
-        init = _check_init("Layer", init)
-        self.fused = _check_flag("Layer", "fused", fused)
-        rng = _make_rng(seed)
+        self.activation = _activation("Layer", activation, nonlin)
+        init = _check.choice("Layer", "init", init, _INITS)
+        self.fused = _check.flag("Layer: fused", fused)
+        rng = _rng(_check.seed("Layer: seed", seed))
         self.neurons = [
             Neuron(self.nin, self.activation, init=init, seed=rng, fused=self.fused, fan_out=self.nout)
             for _ in range(self.nout)
@@ -428,14 +419,22 @@ class Layer(Module):
     @staticmethod
     def _widths(nin: object, nout: object, **_: object) -> list[int]:
         """The widths ``[nin, nout]`` of these arguments, checked (other arguments ignored)."""
-        return _check_widths("Layer", [_check_size("Layer", "nin", nin), _check_size("Layer", "nout", nout)])
+        widths = [_check.integer("Layer: nin", nin), _check.integer("Layer: nout", nout)]
+        return _check_widths("Layer", widths)
 
-    def forward(self, x: Inputs) -> list[Value]:
-        """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once)."""
+    def forward(self, x: Inputs) -> Value | list[Value]:
+        """Each neuron's output, for ``nin`` inputs (Values or numbers, converted to Values once): a list,
+        or the one Value of a layer of one neuron."""
+        out = self._forward_all(x)
+        return out[0] if len(out) == 1 else out
+
+    def _forward_all(self, x: Inputs) -> list[Value]:
+        """Each neuron's output in a list, even of one (what an MLP hands to its next layer)."""
         inputs = _as_inputs(x, self.nin, "Layer")
         return [neuron(inputs) for neuron in self.neurons]
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this architecture (what ``save`` writes)."""
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "fused": self.fused}
 
     def __repr__(self) -> str:
@@ -451,7 +450,9 @@ class MLP(Module):
         activation: for the hidden layers (names as in ``Neuron``).
         out_activation: for the last layer; ``None`` (linear) as in micrograd.
         init: as in ``Neuron``.
-        seed: as in ``Neuron``; one generator draws every weight, layer by layer.
+        seed: as in ``Neuron``; one generator draws every weight, layer by layer (with no seed, Python's
+            ``random`` does, in micrograd's order: ``random.seed(1337); MLP(2, [16, 16, 1])`` has the
+            weights of micrograd's ``MLP(2, [16, 16, 1])`` after the same ``random.seed(1337)``).
         fused: as in ``Neuron``.
 
     Raises:
@@ -480,13 +481,13 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         self.nin, *self.nouts = self._widths(nin, nouts)
-        _check_activation("MLP", activation)
-        _check_activation("MLP", out_activation)
+        _activation("MLP", activation)
+        _activation("MLP", out_activation)
         self.activation = activation
         self.out_activation = out_activation
-        init = _check_init("MLP", init)
-        self.fused = _check_flag("MLP", "fused", fused)
-        rng = _make_rng(seed)
+        init = _check.choice("MLP", "init", init, _INITS)
+        self.fused = _check.flag("MLP: fused", fused)
+        rng = _rng(_check.seed("MLP: seed", seed))
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -506,10 +507,10 @@ class MLP(Module):
     @staticmethod
     def _widths(nin: object, nouts: object, **_: object) -> list[int]:
         """The widths ``[nin, *nouts]`` of these arguments, checked (other arguments ignored)."""
-        widths = [_check_size("MLP", "nin", nin)]
+        widths = [_check.integer("MLP: nin", nin)]
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
             raise TypeError(f"MLP: nouts must be a sequence of layer widths, got {type(nouts).__name__}")
-        widths += [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        widths += [_check.integer(f"MLP: nouts[{i}]", n) for i, n in enumerate(nouts)]
         if len(widths) == 1:
             raise ValueError("MLP: nouts must name at least one layer width, got an empty sequence")
         return _check_widths("MLP", widths)
@@ -518,10 +519,12 @@ class MLP(Module):
         """The network's output for one example of ``nin`` inputs."""
         out: Sequence[Value] = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
-            out = layer(out)
+            with layer._in_scope():
+                out = layer._forward_all(out)
         return out[0] if len(out) == 1 else list(out)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this architecture (what ``save`` writes)."""
         return {
             "nin": self.nin,
             "nouts": list(self.nouts),
@@ -538,79 +541,7 @@ class MLP(Module):
         )
 
 
-_REGISTRY: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
-_KEYS = ("format", "version", "class", "config", "parameters")  # a model file's, in the order save writes
-
-
-def load(path: str | os.PathLike[str]) -> Module:
-    """Rebuild a model saved by ``Module.save``: its class, its architecture and its parameters.
-
-    The file is checked before anything is built: its keys, version and class, the config's arguments
-    and sizes, and that these sizes make exactly as many parameters as the file holds, at most
-    ``MAX_PARAMETERS``. So a small file cannot ask for a huge model. The parameters' names and values
-    are then checked as ``load_state_dict`` checks them.
-
-    Raises:
-        ValueError: the file is not JSON (or is nested too deeply to parse), not a glassgrad model, of
-            another version, has a key of no model file, or its class, config and parameters do not fit
-            together.
-
-    Examples:
-        >>> import os, tempfile
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     Neuron(3, activation="tanh", seed=0).save(os.path.join(folder, "n.json"))
-        ...     load(os.path.join(folder, "n.json"))
-        Neuron(3, activation='tanh')
-    """
-    where = os.fspath(path)
-    try:
-        with open(where, encoding="utf-8") as f:
-            document = json.load(f)
-    except ValueError as e:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise ValueError(f"not a glassgrad model file: {where}: {e}") from None
-    except RecursionError:  # Python's parser gives up on JSON nested about a thousand levels deep
-        raise ValueError(f"not a glassgrad model file: {where}: JSON nested too deeply to read") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ValueError(f"not a glassgrad model file: {where}: format is {found!r}, expected {FORMAT!r}")
-    unknown = [key for key in document if key not in _KEYS]
-    if unknown:
-        keys = "key" if len(unknown) == 1 else "keys"
-        raise ValueError(f"{where}: unknown {keys} {_some(unknown)}; a model file has {', '.join(_KEYS)}")
-    if document.get("version") != VERSION or isinstance(document.get("version"), bool):
-        raise ValueError(
-            f"{where}: version {document.get('version')!r} is not supported (expected {VERSION})"
-        )
-    name, config, parameters = document.get("class"), document.get("config"), document.get("parameters")
-    if not isinstance(name, str) or name not in _REGISTRY:
-        raise ValueError(f"{where}: unknown class {name!r}, expected one of {', '.join(_REGISTRY)}")
-    if not isinstance(config, dict):
-        raise ValueError(f"{where}: config must be an object, got {type(config).__name__}")
-    if not isinstance(parameters, dict):
-        raise ValueError(f"{where}: parameters must be an object, got {type(parameters).__name__}")
-    cls = _REGISTRY[name]
-    try:  # the arguments, their sizes and the parameter count they make, before building anything
-        inspect.signature(cls).bind(**config)  # a missing or unknown argument
-        count = _count(cls._widths(**config))  # sizes, within MAX_PARAMETERS
-        if count != len(parameters):
-            raise ValueError(f"its config asks for {count:,} parameters, the file has {len(parameters):,}")
-        model = cls(**config)
-        model.load_state_dict(parameters)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{where}: does not describe a valid {name}: {e}") from None
-    return model
-
-
 # ---------------------------------------------------------------- helpers
-def _check_size(who: str, name: str, value: object) -> int:
-    """``value`` as an int if it is a positive integer (not a bool), else a clear error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{who}: {name} must be a positive int, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 def _check_widths(who: str, widths: list[int]) -> list[int]:
     """Layer widths ``[nin, n1, n2, ...]`` if their parameters, ``n1*(nin+1) + n2*(n1+1) + ...`` counted
     exactly, are at most ``MAX_PARAMETERS``; else a ValueError, before anything is allocated."""
@@ -636,50 +567,45 @@ def _bytes(n: int) -> str:
     return f"{n / 1000**power:,.1f} {'KMGT'[power - 1]}B" if power else f"{n} bytes"
 
 
-def _check_activation(who: str, name: object) -> str:
-    """The activation's name (``None`` -> ``"linear"``), or a clear error."""
-    if name is None:
-        return "linear"
-    if not isinstance(name, str):
-        raise TypeError(f"{who}: activation must be a str or None, got {type(name).__name__}")
-    if name not in _ACTIVATIONS:
-        raise ValueError(f"{who}: unknown activation {name!r}, expected one of {', '.join(_ACTIVATIONS)}")
-    return name
+def _activation(who: str, name: object, nonlin: object = None) -> str:
+    """The activation's name (``None`` -> ``"linear"``), or a clear error. micrograd's ``nonlin`` flag,
+    if given, says it instead (``True``: ``"relu"``, ``False``: ``"linear"``); an activation given as well
+    must agree with it, unless it is the default ``"relu"``."""
+    chosen = (
+        "linear" if name is None else str(_check.choice(who, "activation", name, _ACTIVATIONS, other="None"))
+    )
+    if nonlin is None:
+        return chosen
+    flagged = "relu" if _check.flag(f"{who}: nonlin", nonlin) else "linear"
+    if chosen not in ("relu", flagged):  # (relu is the default: given or not, nonlin decides)
+        raise ValueError(
+            f"{who}: nonlin={nonlin} means activation={flagged!r}, but activation={name!r} was given; "
+            "give one of the two"
+        )
+    return flagged
 
 
-def _check_init(who: str, init: object) -> str:
-    if not isinstance(init, str):
-        raise TypeError(f"{who}: init must be a str, got {type(init).__name__}")
-    if init not in _INITS:
-        raise ValueError(f"{who}: unknown init {init!r}, expected one of {', '.join(_INITS)}")
-    return init
+def _rng(seed: int | np.random.Generator | None) -> np.random.Generator | None:
+    """The generator a checked seed makes: a Generator as it is (so that one feeds a whole model), a new
+    one for an int; ``None`` stays None, for Python's ``random``, as in micrograd."""
+    return None if seed is None else np.random.default_rng(seed)
 
 
-def _check_flag(who: str, name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
-    return value
-
-
-def _make_rng(seed: object) -> np.random.Generator:
-    """A Generator is used as it is (so one generator feeds a whole model); an int or None seeds a new one."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an int, None or a numpy.random.Generator, got {type(seed).__name__}")
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed}")
-    return np.random.default_rng(None if seed is None else int(seed))
-
-
-def _draw(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> NDArray[np.float64]:
-    """One neuron's ``fan_in`` initial weights."""
-    if init == "uniform":
-        return rng.uniform(-1.0, 1.0, fan_in)
-    if init == "xavier":
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
-        return rng.uniform(-bound, bound, fan_in)
-    return rng.normal(0.0, math.sqrt(2.0 / fan_in), fan_in)  # "he"
+def _draw(rng: np.random.Generator | None, init: str, fan_in: int, fan_out: int) -> list[float]:
+    """One neuron's ``fan_in`` initial weights, from ``rng`` or, without one, from Python's ``random``
+    one weight at a time (micrograd's ``random.uniform(-1, 1)`` for each, with ``init="uniform"``)."""
+    weights: list[float]
+    if init == "he":
+        std = math.sqrt(2.0 / fan_in)
+        if rng is None:
+            return [random.gauss(0.0, std) for _ in range(fan_in)]
+        weights = rng.normal(0.0, std, fan_in).tolist()
+    else:
+        bound = 1.0 if init == "uniform" else math.sqrt(6.0 / (fan_in + fan_out))  # "xavier"
+        if rng is None:
+            return [random.uniform(-bound, bound) for _ in range(fan_in)]
+        weights = rng.uniform(-bound, bound, fan_in).tolist()
+    return weights
 
 
 def _as_inputs(x: object, nin: int, who: str) -> Row:
@@ -717,63 +643,14 @@ def _as_inputs(x: object, nin: int, who: str) -> Row:
     return row
 
 
-def outputs(out: object, n: int) -> NDArray[np.float64]:
-    """A forward result over a batch of ``n`` samples as an array: ``(n,)`` for one Value, ``(n, k)``
-    for a list of k Values.
-
-    Examples:
-        >>> import numpy as np
-        >>> outputs([Value(np.array([1.0, 2.0])), Value(3.0)], 2).tolist()
-        [[1.0, 3.0], [2.0, 3.0]]
-    """
-    values = [out] if isinstance(out, Value) else out
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, Value) for v in values):
-        raise TypeError(f"forward() must return a Value or a list of Values, got {type(out).__name__}")
-    columns = [np.broadcast_to(np.asarray(v.data, dtype=np.float64), (n,)) for v in values]
-    return columns[0].copy() if isinstance(out, Value) else np.column_stack(columns).reshape(n, len(columns))
-
-
-def _numbers(out: object) -> Any:
-    """A forward result as plain floats: a Value -> its data, a list of Values -> their data."""
-    if isinstance(out, Value):
-        return out.data
-    if isinstance(out, (list, tuple)) and all(isinstance(v, Value) for v in out):
-        return [v.data for v in out]
-    raise TypeError(
-        f"predict needs forward() to return a Value or a list of Values, got {type(out).__name__}"
-    )
-
-
-def _remove_stale_temporaries(folder: str, name: str) -> None:
-    """Delete the temporary files ``.{name}.{pid}.{random}.tmp`` in ``folder`` whose saving process has
-    ended: saves of ``name`` killed mid-write. Best effort: what cannot be listed or deleted stays."""
-    if os.name != "posix":  # os.kill(pid, 0) asks only on POSIX; on Windows it would end the process
-        return
-    temporary = re.compile(rf"\.{re.escape(name)}\.([0-9]+)\.[0-9a-f]{{8}}\.tmp")
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            match = temporary.fullmatch(entry.name)
-            if match and not _running(int(match[1])):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists. Signal 0 sends nothing, it only asks; a process of another user
-    exists too (PermissionError): only ProcessLookupError says that it has ended."""
+def _outputs(who: str, out: object, n: int) -> NDArray[np.float64]:
+    """``autograd.batch.outputs``: a forward result over ``n`` samples as an array, ``(n,)`` for one
+    Value, ``(n, k)`` for a list of k; its error says that ``who`` needs such a result."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):
-        return True
-    return True
-
-
-def _some(names: list[str]) -> str:
-    """Up to five names, for an error message: ``'a', 'b', ... (12 in all)``."""
-    more = f", ... ({len(names)} in all)" if len(names) > 5 else ""
-    return ", ".join(repr(n) for n in names[:5]) + more
+        return outputs(out, n)
+    except TypeError:
+        what = type(out).__name__
+        raise TypeError(f"{who} needs forward() to return a Value or a list of Values, got {what}") from None
 
 
 def _fused_note(fused: bool) -> str:

@@ -25,7 +25,6 @@ Examples:
 from __future__ import annotations
 
 import abc
-import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -150,12 +149,10 @@ class Optimizer(abc.ABC):
         n = len(self.params)
         if not isinstance(values, list | tuple | np.ndarray):
             raise TypeError(_check.message(who, f"a list of {n} numbers", values, kind=True))
-        for i, x in enumerate(values):
-            if isinstance(x, bool) or not isinstance(x, numbers.Real):
-                raise TypeError(_check.message(f"{who}[{i}]", "a real number", x, kind=True))
-        if len(values) != n:
-            raise ValueError(f"{who} has {len(values)} values for {n} params")
-        return np.array(values, dtype=np.float64)
+        numbers = [_check.real(f"{who}[{i}]", x, finite=False) for i, x in enumerate(values)]
+        if len(numbers) != n:
+            raise ValueError(f"{who} has {len(numbers)} values for {n} params")
+        return np.array(numbers, dtype=np.float64)
 
 
 class SGD(Optimizer):

@@ -32,8 +32,9 @@ from numpy.typing import ArrayLike, NDArray
 
 import autograd
 from autograd import Value
+from autograd.batch import columns
 from nn import _check, losses
-from nn.module import MLP, Module, Neuron, outputs
+from nn.module import MLP, Module, Neuron, _outputs
 from nn.optim import SGD, LinearLR, Optimizer
 
 LossFn = Callable[[Any, Any], Value]
@@ -191,7 +192,7 @@ def fit(
                     schedule.step()
                 total += float(value.data) * len(batch)
                 if correct is not None:
-                    right += int(np.sum(correct(_outputs(preds, len(batch), batched), ys[batch])))
+                    right += int(np.sum(correct(_predictions(preds, len(batch), batched), ys[batch])))
             history.loss.append(total / n)
             history.accuracy.append(right / n if correct is not None else float("nan"))
             if bar is not None:
@@ -248,7 +249,7 @@ def _check_pass(
     n = len(ys)
     with autograd.no_grad():
         preds = forward(np.arange(n))
-        outs = _outputs(preds, n, batched)
+        outs = _predictions(preds, n, batched)
         if isinstance(loss, str):
             _check_outputs(model, loss, outs, ys)
         loss_fn(preds, ys if batched else ys.tolist())
@@ -270,7 +271,7 @@ def _check_outputs(model: Module, loss: str, outs: NDArray[np.float64], ys: NDAr
         hint = (
             " (for classes, use loss='cross_entropy' with int labels)"
             if outs.shape[1] > 1
-            else " (a list of one: make forward return its Value, as MLP does)"
+            else " (a list of one: make forward return its Value, as MLP and Layer do)"
         )
         raise ValueError(
             f"fit: loss={loss!r} takes one output per sample, to pair with y of shape {ys.shape}; the model "
@@ -308,14 +309,15 @@ def _scalar_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray
 
 def _batched_forward(model: Module, xs: NDArray[np.float64]) -> Callable[[NDArray[Any]], Any]:
     """One graph per batch: each input feature a Value holding one number per sample."""
-    columns = xs.T.copy()
-    return lambda batch: model([Value(column[batch]) for column in columns])
+    return lambda batch: model(columns(xs[batch]))
 
 
-def _outputs(preds: Any, n: int, batched: bool) -> NDArray[np.float64]:
+def _predictions(preds: Any, n: int, batched: bool) -> NDArray[np.float64]:
+    """The model's outputs on ``n`` samples, one row per sample: from one batched forward result, or
+    from a list of the results of each sample."""
     if batched:
-        return outputs(preds, n)
-    return np.array([[v.data for v in p] if isinstance(p, list) else p.data for p in preds], dtype=np.float64)
+        return _outputs("fit", preds, n)
+    return np.concatenate([_outputs("fit", p, 1) for p in preds])
 
 
 def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[Any]]:
@@ -334,14 +336,10 @@ def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArra
 
 def _resolve_loss(loss: str | LossFn, accuracy: Correct | None) -> tuple[LossFn, Correct | None]:
     accuracy = _check.function("fit: accuracy", accuracy)
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"fit: unknown loss {loss!r}, expected one of {', '.join(LOSSES)} or a function")
-        fn, correct = LOSSES[loss]
-        return fn, accuracy or correct
-    if not callable(loss):
-        raise TypeError(_check.message("fit: loss", "a name or a function", loss, kind=True))
-    return loss, accuracy
+    if callable(loss):
+        return loss, accuracy
+    fn, correct = LOSSES[_check.choice("fit", "loss", loss, LOSSES, other="a function")]
+    return fn, accuracy or correct
 
 
 def _interactive() -> bool:

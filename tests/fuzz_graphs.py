@@ -23,6 +23,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import catalogue
+
 import autograd
 from autograd import Value
 
@@ -30,22 +32,10 @@ EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1e-300, -1e-300, 5e-324, 4.47e-30
 EDGES += [709.0, -745.0, 30.0, math.inf, -math.inf, math.nan]
 CONSTANTS = [0.0, 1.0, -2.0, 0.5, 3.0, math.inf, -math.inf, math.nan, 1e-308, 1e300]
 EXPONENTS = [0.0, 1.0, 2.0, 3.0, 0.5, -0.5, -1.0, -2.0, 2.5]
-UNARY = [
-    "neg",
-    "abs",
-    "exp",
-    "log",
-    "sqrt",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "leaky_relu",
-    "softplus",
-    "sin",
-    "cos",
-]
-BINARY = ["+", "-", "*", "/", "**"]
-NARY = ["sum", "dot", "affine"]
+# The ops of the shared catalogue that the graphs use (in a fixed order: seed k makes the same graph).
+UNARY = [case.name for case in catalogue.UNARY if case.fuzz]
+BINARY = [case.name for case in catalogue.BINARY if case.fuzz]
+NARY = [fused.name for fused in catalogue.FUSED]
 
 Program = list[tuple[Any, ...]]  # ("leaf", x) | ("op", name, args) with args node indices or ("c", x)
 
@@ -78,7 +68,7 @@ def random_program(rng: random.Random, n_leaves: int = 3, n_ops: int = 8) -> Pro
         else:
             name = rng.choice(NARY)
             n = rng.randint(1, 3)
-            width = {"sum": n, "dot": 2 * n, "affine": 2 * n + 1}[name]
+            width = catalogue.FUSED_BY_NAME[name].width(n)
             program.append(("op", name, tuple(arg() for _ in range(width)), None))
     return program
 
@@ -93,26 +83,11 @@ class Glassgrad:
         return x
 
     def apply(self, name: str, args: list[Any], extra: Any) -> Any:
-        if name in BINARY:
-            a, b = args
-            return {"+": a + b, "-": a - b, "*": a * b, "/": a / b, "**": a**b}[name]  # type: ignore[operator]
         if name == "**c":
             return args[0] ** extra
-        if name == "neg":
-            return -args[0]
-        if name == "abs":
-            return abs(args[0])
-        if name == "leaky_relu":
-            return args[0].leaky_relu(0.1)
-        if name == "sum":
-            return autograd.sum(args)
-        if name == "dot":
-            n = len(args) // 2
-            return autograd.dot(args[:n], args[n:])
-        if name == "affine":
-            n = len(args) // 2
-            return autograd.dot(args[:n], args[n + 1 :], args[n])
-        return getattr(args[0], name)()
+        if name in catalogue.FUSED_BY_NAME:
+            return catalogue.FUSED_BY_NAME[name].apply(*args)
+        return catalogue.CASES[name].apply(*args)
 
     def backward(self, root: Any, leaves: list[Any]) -> tuple[float, list[float]]:
         if not isinstance(root, Value):
@@ -131,8 +106,8 @@ class Glassgrad:
         order = autograd.topological_order(root)
         total = {id(root): 1.0}
         for node in reversed(order):
-            if node.parents:
-                local = node._fn.local(node.data, *[p.data for p in node.parents])
+            if node.op:
+                local = catalogue.op_named(node.op).local(node.data, *[p.data for p in node.parents])
                 for parent, d in zip(node.parents, local, strict=True):
                     total[id(parent)] = total.get(id(parent), 0.0) + total.get(id(node), 0.0) * abs(d)
         return [total.get(id(leaf), 0.0) for leaf in leaves]
@@ -160,32 +135,18 @@ class Torch:
             a = t.as_tensor(a, dtype=t.float64)
             if name != "**":
                 b = t.as_tensor(b, dtype=t.float64)
-            return {"+": a + b, "-": a - b, "*": a * b, "/": a / b, "**": t.pow(a, b)}[name]
-        x = args[0]
+            return catalogue.CASES[name].apply(a, b)
         if name == "**c":
-            return t.pow(x, extra)
-        if name in ("sum", "dot", "affine"):  # added in glassgrad's order (micrograd's: the bias first)
-            n = len(args) // 2
-            terms = args if name == "sum" else [w * x for w, x in zip(args[:n], args[-n:], strict=True)]
-            out = t.as_tensor(args[n] if name == "affine" else 0.0, dtype=t.float64)
-            for term in terms:
-                out = out + term
-            return out
-        functions: dict[str, Callable[[Any], Any]] = {
-            "neg": t.neg,
-            "abs": t.abs,
-            "exp": t.exp,
-            "log": t.log,
-            "sqrt": t.sqrt,
-            "tanh": t.tanh,
-            "sigmoid": self.sigmoid,
-            "relu": t.relu,
-            "leaky_relu": lambda v: t.nn.functional.leaky_relu(v, 0.1),
-            "softplus": self.softplus,
-            "sin": t.sin,
-            "cos": t.cos,
-        }
-        return functions[name](x)
+            return t.pow(args[0], extra)
+        if name in catalogue.FUSED_BY_NAME:  # added in glassgrad's order (micrograd's: the bias first)
+            return catalogue.FUSED_BY_NAME[name].torch(t, *args)
+        if name == "sigmoid":
+            return self.sigmoid(args[0])
+        if name == "softplus":
+            return self.softplus(args[0])
+        torch_function = catalogue.CASES[name].torch
+        assert torch_function is not None, name
+        return torch_function(t, args[0])
 
     def backward(self, root: Any, leaves: list[Any]) -> tuple[float, list[float]]:
         if not isinstance(root, self.torch.Tensor):  # made of constants only

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import catalogue
 import numpy as np
 import pytest
 
@@ -12,25 +13,11 @@ import autograd
 import nn
 from autograd import AnomalyError, Value, detect_anomaly
 
-XS = np.array([-2.7, -1.3, -0.4, 0.0, 0.2, 0.9, 1.7, 3.1])
-POS = np.array([0.05, 0.3, 0.8, 1.0, 1.9, 4.2, 10.5, 0.6])
+XS = catalogue.BATCH
+POS = catalogue.BATCH_POSITIVE
 
-UNARY = {
-    "exp": (lambda x: x.exp(), XS),
-    "log": (lambda x: x.log(), POS),
-    "sqrt": (lambda x: x.sqrt(), POS),
-    "tanh": (lambda x: x.tanh(), XS),
-    "sigmoid": (lambda x: x.sigmoid(), XS),
-    "relu": (lambda x: x.relu(), XS),
-    "leaky_relu": (lambda x: x.leaky_relu(0.1), XS),
-    "softplus": (lambda x: x.softplus(), XS),
-    "sin": (lambda x: x.sin(), XS),
-    "cos": (lambda x: x.cos(), XS),
-    "neg": (lambda x: -x, XS),
-    "abs": (lambda x: abs(x), XS),
-    "square": (lambda x: x**2, XS),
-    "power 2.5": (lambda x: x**2.5, POS),
-}
+# Every unary case of the shared catalogue that has a batch: (apply, batch).
+UNARY = {case.name: (case.apply, case.batch) for case in catalogue.UNARY if case.batch is not None}
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
@@ -50,10 +37,9 @@ def test_unary_ops_batch_equals_per_sample(name: str) -> None:
     assert w.grad == pytest.approx(math.fsum(singles_w), rel=1e-12, abs=1e-300)
 
 
-@pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
+@pytest.mark.parametrize("op", [case.name for case in catalogue.BINARY])
 def test_binary_ops_between_batches_and_shared_numbers(op: str) -> None:
-    f = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-         "/": lambda a, b: a / b, "**": lambda a, b: a**b}[op]  # fmt: skip
+    f = catalogue.CASES[op].apply
     a, c = Value(POS), Value(1.3)
     out = f(a, c) * f(c, a)
     out.batch_mean().backward()

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import nn
-from nn.__main__ import main
+from autograd import Value
+from nn.__main__ import build_parser, main
 from nn.module import _ACTIVATIONS
 from nn.train import LOSSES
 
@@ -151,6 +152,26 @@ def test_the_choices_are_the_librarys_own(capsys: pytest.CaptureFixture[str]) ->
     text = " ".join(capsys.readouterr().out.split())
     for names in (nn.data.__all__, _ACTIVATIONS, LOSSES, ["sgd", "adam"]):
         assert "{" + ",".join(names) + "}" in text
+
+
+def test_a_name_added_to_a_library_table_is_a_choice_of_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Lion(nn.optim.SGD):
+        pass
+
+    added = {"--activation": "gelu", "--loss": "l1", "--dataset": "swirls", "--optimizer": "lion"}
+    for option, name in added.items():
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["train", option, name])
+    monkeypatch.setitem(_ACTIVATIONS, "gelu", Value.tanh)
+    monkeypatch.setitem(LOSSES, "l1", LOSSES["mse"])
+    monkeypatch.setattr(nn.data, "__all__", [*nn.data.__all__, "swirls"])
+    monkeypatch.setattr(nn.optim, "Lion", Lion, raising=False)
+    monkeypatch.setattr(nn.optim, "__all__", [*nn.optim.__all__, "Lion"])
+    for option, name in added.items():
+        args = build_parser().parse_args(["train", option, name])
+        assert getattr(args, option[2:]) == name
 
 
 def test_the_output_folder_is_made_before_training(

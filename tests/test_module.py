@@ -17,7 +17,8 @@ from helpers import numeric_grad
 
 import autograd
 from autograd import Value
-from nn.module import MLP, Layer, Module, Neuron, load
+from nn.module import MLP, Layer, Module, Neuron
+from nn.persistence import load
 
 
 def weights(model: Module) -> np.ndarray:
@@ -350,9 +351,17 @@ def test_a_batch_given_as_one_example_is_refused_by_every_model(who: str, x: Any
         ONE_OF_EACH[who]()(x)
 
 
-def test_layer_returns_a_list_and_checks_width() -> None:
-    out = Layer(2, 1, seed=0)([1.0, 2.0])
-    assert isinstance(out, list) and len(out) == 1
+def test_layer_returns_a_list_or_its_one_value_and_checks_width() -> None:
+    """As micrograd's Layer: a layer of one neuron gives its Value; an MLP chains layers all the same."""
+    one = Layer(2, 1, seed=0)
+    out = one([1.0, 2.0])
+    assert isinstance(out, Value) and out.data == one.neurons[0]([1.0, 2.0]).data
+    assert [v.data for v in Layer(2, 3, seed=0)([1.0, 2.0])] == [
+        n([1.0, 2.0]).data for n in Layer(2, 3, seed=0).neurons
+    ]
+    model = MLP(2, [1, 1, 2], seed=0)  # layers of one neuron inside: each hands the next a list
+    assert len(model([1.0, 2.0])) == 2
+    assert one.predict(np.ones((3, 2))).shape == (3,)
     with pytest.raises(ValueError, match="Layer expects 2 inputs, got 3"):
         Layer(2, 1)([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="Neuron expects 2 inputs, got 1"):
@@ -362,8 +371,8 @@ def test_layer_returns_a_list_and_checks_width() -> None:
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: MLP(0, [1]), ValueError, "nin must be a positive int, got 0"),
-        (lambda: MLP(2.0, [1]), TypeError, "nin must be a positive int, got 2.0"),
+        (lambda: MLP(0, [1]), ValueError, "nin must be a positive integer, got 0"),
+        (lambda: MLP(2.0, [1]), TypeError, "nin must be a positive integer, got 2.0"),
         (lambda: MLP(True, [1]), TypeError, "nin"),
         (lambda: MLP(2, []), ValueError, "at least one"),
         (lambda: MLP(2, 3), TypeError, "nouts must be a sequence"),
@@ -409,6 +418,18 @@ def test_predict_equals_the_forward_loop_and_builds_no_graph() -> None:
     batched = model.predict(X)  # every row at once: one forward pass over a batch
     assert seen == [False] and batched.shape == (10,)
     np.testing.assert_allclose(batched, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_predict_names_a_forward_result_it_cannot_read(batched: bool) -> None:
+    class Odd(Module):
+        def forward(self, x: Any) -> dict[str, Any]:
+            return {"y": x}
+
+    with pytest.raises(
+        TypeError, match=r"^predict needs forward\(\) to return a Value or a list of Values, got dict$"
+    ):
+        Odd().predict([[1.0]], batched=batched)
 
 
 def test_predict_shapes() -> None:

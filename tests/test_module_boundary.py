@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 import nn.module
-from nn.module import MLP, Layer, Neuron, load
+from nn.module import MLP, Layer, Neuron
+from nn.persistence import load
 
 
 # ---------------------------------------------------------------- sizes
@@ -83,7 +84,7 @@ def model_file(tmp_path: Path, name: str, config: dict[str, Any], parameters: di
             "its config asks for 1,000,001 parameters, the file has 1",
         ),
         ("Layer", {"nin": 2, "nout": 3}, {f"p{i}": 0.0 for i in range(10)}, "asks for 9 .* has 10$"),
-        ("MLP", {"nin": "2", "nouts": [1]}, {}, r"nin must be a positive int, got '2' \(str\)"),
+        ("MLP", {"nin": "2", "nouts": [1]}, {}, r"nin must be a positive integer, got '2' \(str\)"),
         ("MLP", {"nin": 2}, {}, "missing a required argument: 'nouts'"),
     ],
     ids=["too big", "more than the file holds", "fewer than the file holds", "a str size", "no nouts"],

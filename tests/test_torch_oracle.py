@@ -6,7 +6,10 @@ Skipped when torch is not installed; glassgrad never needs torch (``pip install 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
+import catalogue
 import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch is an optional oracle: pip install torch")
@@ -23,18 +26,11 @@ EXPRESSIONS = {
 }
 
 
-def torch_op(name: str) -> object:
-    return {
-        "exp": torch.exp,
-        "log": torch.log,
-        "sqrt": torch.sqrt,
-        "tanh": torch.tanh,
-        "sigmoid": torch.sigmoid,
-        "relu": torch.relu,
-        "softplus": torch.nn.functional.softplus,
-        "sin": torch.sin,
-        "cos": torch.cos,
-    }[name]
+def torch_op(name: str) -> Callable[[Any], Any]:
+    """PyTorch's equivalent of the op ``name``, from the shared catalogue."""
+    torch_function = catalogue.CASES[name].torch
+    assert torch_function is not None, f"the catalogue has no PyTorch equivalent of {name}"
+    return lambda x: torch_function(torch, x)
 
 
 class T:
@@ -46,7 +42,7 @@ class T:
     def __getattr__(self, name: str) -> object:
         if name == "leaky_relu":
             return lambda slope=0.01: T(torch.nn.functional.leaky_relu(self.t, slope))
-        return lambda: T(torch_op(name)(self.t))  # type: ignore[operator]
+        return lambda: T(torch_op(name)(self.t))
 
     def _wrap(self, other: object) -> object:
         return other.t if isinstance(other, T) else other

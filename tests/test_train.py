@@ -163,7 +163,7 @@ def other_schedule() -> LinearLR:
                                           "got 'sgd' (str)"),
         ({"loss": "l1"}, ValueError, "unknown loss 'l1', expected one of mse, bce, bce_logits, hinge, "
                                      "cross_entropy or a function"),
-        ({"loss": 5}, TypeError, "loss must be a name or a function, got 5 (int)"),
+        ({"loss": 5}, TypeError, "loss must be a str or a function, got 5 (int)"),
         ({"schedule": other_schedule()}, ValueError, "schedule sets the learning rate of another optimizer "
                                                      "than the one fit steps"),
     ],
@@ -254,13 +254,30 @@ def test_several_outputs_for_one_target_per_sample_are_refused_up_front(loss: st
     run.check()
 
 
+class ListOfOne(nn.Module):
+    """A model of one's own whose forward gives its one output in a list."""
+
+    def __init__(self) -> None:
+        self.neuron = nn.Neuron(2, seed=0)
+
+    def forward(self, x: Any) -> list[Any]:
+        return [self.neuron(x)]
+
+
 def test_a_list_of_one_output_is_refused_with_a_hint() -> None:
-    run = Untouched(nn.Layer(2, 1, seed=0))
+    run = Untouched(ListOfOne())
     with pytest.raises(
         ValueError, match=r"gives a list of 1 per sample \(a list of one: make forward return its Value"
     ):
         run.fit(loss="mse")
     run.check()
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_a_layer_of_one_neuron_trains_on_one_target_per_sample(batched: bool) -> None:
+    layer = nn.Layer(2, 1, "linear", seed=0)  # its forward gives a Value, as micrograd's
+    history = fit(layer, XOR_X, XOR_Y, loss="mse", epochs=3, progress=False, batched=batched)
+    assert history.epochs == 3 and layer.state_dict() != nn.Layer(2, 1, "linear", seed=0).state_dict()
 
 
 def test_cross_entropy_needs_one_output_per_class() -> None:
