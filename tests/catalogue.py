@@ -160,7 +160,7 @@ UNARY: tuple[Case, ...] = (
     # What grad() puts before its input, and batched mode's sum over the samples.
     Case("id", lambda x: engine._unary(ops.IDENTITY, x), lambda x: x),
     Case("batch_sum", lambda x: x.batch_sum(), lambda x: x),
-    # A Value that needs no gradient (ops.CONSTANT): its op reads "" and nothing flows back through it.
+    # A Value that needs no gradient (an engine.Constant): its op reads "" and nothing flows back through it.
     Case("detach", lambda x: x.detach(), lambda x: x, batch=None, gradient=False),
 )
 
@@ -258,15 +258,15 @@ FUSED_BY_NAME: dict[str, Fused] = {fused.name: fused for fused in FUSED}
 
 
 def recorded_op(case: Case | Fused) -> str:
-    """The name of the op a case records (``Value.op`` of its result, ``"constant"`` for a Value that
-    needs no gradient): what it tests."""
+    """The name of the op a case records (``Value.op`` of its result, ``""`` for a Value that needs no
+    gradient, which records nothing): what it tests."""
     if isinstance(case, Fused):
         out = case.apply(*(Value(0.7 + i) for i in range(case.width(2))))
     elif case in BINARY:
         out = case.apply(Value(0.7), Value(1.3))
     else:
         out = case.apply(Value(0.7))
-    return str(out.op) if out.requires_grad else ops.CONSTANT.name
+    return str(out.op)
 
 
 _FAMILY_NAME = {
