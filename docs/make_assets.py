@@ -13,6 +13,7 @@ blocks, in order, until the Value is defined), so a picture cannot drift from it
 | ``concept-graph.svg`` | The graph | ``c = a * b``, before any backward pass |
 | ``chain-rule.svg``, ``explore-chain-rule.html`` | The chain rule | ``d = a * b + a``: ``a`` used twice |
 | ``draw.svg``, ``explore-draw.html`` | Draw a graph | ``y = tanh(w * x + b)`` |
+| ``own-op-nodes.svg``, ``own-op-one.svg`` | Write your own op | tanh from ``exp``, and as one op |
 
 Pictures are drawn by ``autograd.viz.draw_dot`` (this checkout's) and rendered by
 ``autograd.viz.render_svg`` (the system Graphviz ``dot`` when installed, else the pip renderer of the
@@ -84,6 +85,9 @@ ASSET_LIST: dict[str, tuple[str, str, Callable[[Value], str]]] = {
     "explore-chain-rule.html": ("docs/concepts/chain-rule.md", "d", lambda d: stable_ids(explore(d).html)),
     "draw.svg": ("docs/how-to/draw.md", "y", svg),
     "explore-draw.html": ("docs/how-to/draw.md", "y", lambda y: stable_ids(explore(y).html)),
+    # tanh twice: from exp, a node per operation of the formula; and as one op of the reader's own.
+    "own-op-nodes.svg": ("docs/how-to/own-op.md", "t_nodes", svg),
+    "own-op-one.svg": ("docs/how-to/own-op.md", "t_op", svg),
 }
 
 

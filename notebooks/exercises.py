@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from teaching import Exercise, FunctionExercise, Mistake
+from teaching import Exercise, FunctionExercise, Mistake, RuleExercise
 
 import autograd
 import nn
@@ -274,6 +274,12 @@ _ROUNDED = (
     "Close, but only to a few digits: use Part 1's unrounded variables, not the article's rounded numbers."
 )
 
+
+def _log1pxy(x: Any, y: Any) -> Any:
+    """The value of notebook 03's own op, log(1 + x*y): on numbers, or arrays in batched mode."""
+    return np.log(1 + x * y)
+
+
 NB03 = (
     Exercise(
         "dE/dw13",
@@ -347,6 +353,48 @@ answer = y4 * (1 - y4) * 0.9 * delta5  # the slope of h2's sigmoid * w23 * delta
         "unrounded y4 and y5.",
         solution="""
 answer = -(0.7 - y5) * y5 * (1 - y5) * y4  # the forward pass is unchanged: only t moves
+""",
+    ),
+    RuleExercise(
+        "the local derivatives of log(1 + x*y)",
+        signature="grads(out, x, y)",
+        value=_log1pxy,
+        # where 1 + x*y > 0; no derivative there equals a coordinate (a message names the point)
+        points=[(0.5, 1.5), (-0.4, 0.9), (1.2, 0.7)],
+        reference=lambda out, x, y: (y / (1 + x * y), x / (1 + x * y)),
+        mistakes=[
+            Mistake(
+                lambda out, x, y: (1 / (1 + x * y), 1 / (1 + x * y)),
+                "leaves out the inner derivative: log's slope 1 / (1 + x*y) must be multiplied by how "
+                "1 + x*y moves with that input.",
+            ),
+            Mistake(
+                lambda out, x, y: (y / (1 + x * y), 1 / (1 + x * y)),
+                "leaves out the inner derivative for y: 1 + x*y moves with y at the rate x.",
+            ),
+            Mistake(
+                lambda out, x, y: (1 / (1 + x * y), x / (1 + x * y)),
+                "leaves out the inner derivative for x: 1 + x*y moves with x at the rate y.",
+            ),
+            Mistake(
+                lambda out, x, y: (x / (1 + x * y), y / (1 + x * y)),
+                "swaps them: nudging x moves x*y at the rate y, so y goes with d out/dx.",
+            ),
+            Mistake(
+                lambda out, x, y: (y / out, x / out),
+                "divides by out, log(1 + x*y): the slope of log(u) is 1 / u, with u = 1 + x*y itself.",
+            ),
+            Mistake(
+                lambda out, x, y: (y * out, x * out),
+                "multiplies by out: the slope of log(u) is 1 / u (out would be exp's rule).",
+            ),
+        ],
+        hint="The chain rule inside the op: log(u) has slope 1 / u, and u = 1 + x*y moves with x at the "
+        "rate y and with y at the rate x. Write each with + - * / on x and y.",
+        solution="""
+def grads(out, x, y):
+    u = 1 + x * y  # the inside of the log
+    return y / u, x / u  # d out/dx, d out/dy: log's slope 1/u times u's slope in each input
 """,
     ),
 )

@@ -348,6 +348,190 @@ class FunctionExercise(Exercise):
         )
 
 
+class RuleExercise(FunctionExercise):
+    """An exercise whose answer is the derivative rule of an op, ``grads(out, x, y)``: the local
+    derivatives d out / d input, one per input, as ``autograd.op`` takes them. It is judged input by
+    input, so a wrong answer is told which input's derivative is wrong; then, as ``autograd.op`` would
+    run it, on Values (``hessian``, ``grad(grad(f))``) and on arrays (batched mode).
+
+    Args:
+        what: what the function returns (``"the local derivatives of log(1 + x*y)"``).
+        signature: how it is called (``"grads(out, x, y)"``): ``out`` first, then one name per input.
+        value: the op's value, a function of the inputs' numbers.
+        points: the inputs to compare at; the first where an answer is wrong is named in the message.
+        reference: the right rule, called as the answer is.
+        mistakes: wrong rules that learners write (each a ``Mistake`` whose ``value`` is the wrong rule);
+            one matches when it gives the learner's derivatives at every point.
+        hint, solution: as for :class:`Exercise`.
+
+    Examples:
+        >>> ex = RuleExercise(
+        ...     "the local derivatives of x * y", signature="grads(out, x, y)", value=lambda x, y: x * y,
+        ...     points=[(2.0, 3.0)], reference=lambda out, x, y: (y, x), hint="Hold one input still.",
+        ...     solution="def grads(out, x, y): return y, x",
+        ...     mistakes=[Mistake(lambda out, x, y: (x, y), "swaps them: each input's is the other input.")])
+        >>> ex.check(lambda out, x, y: (..., ...))
+        not answered yet: in grads(out, x, y) above, replace each ... with a local derivative; run that
+        cell, then this check.
+        >>> ex.check(lambda out, x, y: (y, y))
+        wrong: grads(out, x, y) gets input y wrong (at x = 2, y = 3); its derivative for x is right.
+        Hint: Hold one input still.
+        Try again, or ex.solution() shows one way.
+        >>> ex.check(lambda out, x, y: (x, y))
+        wrong: grads(out, x, y) gets inputs x and y wrong (at x = 2, y = 3). It swaps them: each input's
+        is the other input.
+        Try again, or ex.solution() shows one way.
+        >>> ex.check(lambda out, x, y: (y, x))
+        right: grads(out, x, y) returns the local derivatives of x * y, on numbers, Values and arrays.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        signature: str,
+        value: Callable[..., Any],
+        points: Sequence[tuple[float, ...]],
+        reference: Callable[..., Any],
+        hint: str,
+        solution: str,
+        mistakes: Sequence[Mistake] = (),
+        rel: float = 1e-9,
+    ) -> None:
+        self.value = value
+        self.points = [tuple(float(x) for x in point) for point in points]
+        self.inputs = [name.strip() for name in signature.split("(", 1)[1].rstrip(")").split(",")][1:]
+        super().__init__(
+            what,
+            signature=signature,
+            reference=reference,
+            probes=[(float(value(*point)), *point) for point in self.points],  # (out, x, y)
+            hint=hint,
+            solution=solution,
+            mistakes=mistakes,
+            rel=rel,
+        )
+
+    def verdict(self, answer: Any, **context: Any) -> Verdict:
+        if answer is Ellipsis:
+            return self._unanswered()
+        if not callable(answer):
+            return Verdict(
+                NOT_A_FUNCTION,
+                f"not a function: {self.name} is {_describe(answer)}; this exercise wants the function "
+                f"itself: def {self.signature}: ...",
+            )
+        got: list[tuple[float, ...]] = []
+        for probe in self.probes:
+            derivatives = self._derivatives(answer, probe)
+            if isinstance(derivatives, Verdict):
+                return derivatives
+            got.append(derivatives)
+        want = [tuple(float(d) for d in _items(self.reference(*probe))) for probe in self.probes]
+        for point, mine, right in zip(self.points, got, want, strict=True):
+            wrong = [
+                name
+                for name, g, w in zip(self.inputs, mine, right, strict=True)
+                if not _close(g, w, self.rel)
+            ]
+            if wrong:
+                return Verdict(WRONG, self._wrong(wrong, point, got))
+        return self._runs_on_values_and_arrays(answer)
+
+    def _derivatives(
+        self, answer: Callable[..., Any], probe: tuple[float, ...]
+    ) -> tuple[float, ...] | Verdict:
+        """The answer's derivatives at one probe ``(out, x, y)``, or the verdict on what it returned."""
+        call = f"{self.name}({', '.join(f'{x:g}' for x in probe)})"
+        try:
+            result = answer(*probe)
+        except Exception as error:  # the learner's code: one line about it, not a traceback
+            return Verdict(
+                WRONG, f"wrong: {call} raised {type(error).__name__}: {error}. Call it yourself to see where."
+            )
+        items = _items(result)
+        if result is Ellipsis or any(item is Ellipsis for item in items):
+            return Verdict(
+                UNANSWERED,
+                f"not answered yet: in {self.signature} above, replace each ... with a local derivative; run "
+                "that cell, then this check.",
+            )
+        n = len(self.inputs)
+        if len(items) != n:
+            return Verdict(
+                WRONG,
+                f"wrong: {call} returns {_describe(result)}; {self.name} should return one local derivative "
+                f"per input, {n} numbers: ({', '.join(f'd out/d{name}' for name in self.inputs)}).\n"
+                f"{self._try_again()}",
+            )
+        numbers = []
+        for name, item in zip(self.inputs, items, strict=True):
+            number, _ = _as_number(item, call, "")
+            if number is None:
+                return Verdict(
+                    NOT_A_NUMBER,
+                    f"not a number: {call} returns {_describe(item)} for d out/d{name}; each local "
+                    "derivative should be a single number.",
+                )
+            numbers.append(number)
+        return tuple(numbers)
+
+    def _wrong(self, wrong: list[str], point: tuple[float, ...], got: list[tuple[float, ...]]) -> str:
+        at = ", ".join(f"{name} = {x:g}" for name, x in zip(self.inputs, point, strict=True))
+        if len(wrong) == 1:
+            right = [name for name in self.inputs if name not in wrong]
+            said = f"input {wrong[0]} wrong (at {at}); its derivative for {' and '.join(right)} is right."
+        else:
+            said = f"inputs {' and '.join(wrong)} wrong (at {at})."
+        for mistake in self.mistakes:
+            if self._matches(mistake, got):
+                return f"wrong: {self.signature} gets {said} It {mistake.says}\n{self._try_again()}"
+        return f"wrong: {self.signature} gets {said}\nHint: {self._hint}\n{self._try_again()}"
+
+    def _matches(self, mistake: Mistake, got: list[tuple[float, ...]]) -> bool:
+        """Whether the wrong rule ``mistake.value`` gives the learner's derivatives at every probe."""
+        for mine, probe in zip(got, self.probes, strict=True):
+            theirs = _items(mistake.value(*probe))
+            if len(theirs) != len(mine) or not all(
+                _close(g, float(m), mistake.rel or self.rel) for g, m in zip(mine, theirs, strict=True)
+            ):
+                return False
+        return True
+
+    def _runs_on_values_and_arrays(self, answer: Callable[..., Any]) -> Verdict:
+        """Right on numbers: now as the engine runs a rule, on Values (a recorded backward pass, as
+        hessian does) and on arrays (batched mode)."""
+        import autograd
+
+        mine = autograd.op(self.name, self.value, grads=answer)
+        point = self.points[0]
+        for where, run in (
+            ("Values (as hessian and grad(grad(f)) run it)", lambda: autograd.hessian(mine)(*point)),
+            ("arrays (batched mode)", lambda: _batched_backward(mine, self.points)),
+        ):
+            try:
+                run()
+            except Exception as error:
+                return Verdict(
+                    WRONG,
+                    f"wrong: {self.signature} is right on numbers, but cannot run on {where}: "
+                    f"{type(error).__name__}. Write it with arithmetic (+ - * / **) on out and the inputs, "
+                    f"not math functions.\n{self._try_again()}",
+                )
+        return Verdict(RIGHT, f"right: {self.signature} returns {self.what}, on numbers, Values and arrays.")
+
+
+def _items(result: Any) -> tuple[Any, ...]:
+    """A rule's result as a tuple: one item per input (a bare item for an op of one input)."""
+    return tuple(result) if isinstance(result, (tuple, list)) else (result,)
+
+
+def _batched_backward(op: Any, points: Sequence[tuple[float, ...]]) -> None:
+    """``op`` on one batch of all ``points``, and a backward pass through it."""
+    inputs = [Value(np.array(column)) for column in zip(*points, strict=True)]
+    op(*inputs).batch_sum().backward()
+
+
 def exercises(notebook: str) -> tuple[Exercise, ...]:
     """The exercises of one notebook, in order, as ``exercises.py`` declares them.
 

@@ -1,13 +1,17 @@
-"""The documentation's Python examples run as written.
+"""The documentation's Python examples run as written, and print what the pages say they print.
 
 Every ```` ```python ```` block of a page under ``docs/`` runs, in order, in one namespace per page (a
 page's examples build on each other). Excerpts that are not meant to run on their own (a few lines of
-the engine, a call that fails on purpose) are fenced ```` ```py ```` instead.
+the engine, a call that fails on purpose) are fenced ```` ```py ```` instead. A ```` ```text ```` block
+right after a ```` ```python ```` block (nothing but blank lines between) is what that block prints:
+the test compares it with the block's output, line for line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -18,10 +22,12 @@ import pytest
 from helpers import NO_RENDERER, has_svg_renderer
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+# A python block, and the text block right after it if there is one (what it prints).
+EXAMPLE = re.compile(r"```python\n(.*?)```(?:[ \t]*\n(?:[ \t]*\n)*```text\n(.*?)```)?", flags=re.S)
 PAGES = {
-    str(page.relative_to(DOCS)): re.findall(
-        r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S
-    )
+    str(page.relative_to(DOCS)): [
+        (code, shown if shown else None) for code, shown in EXAMPLE.findall(page.read_text(encoding="utf-8"))
+    ]
     for page in sorted(DOCS.rglob("*.md"))
 }
 RUNNABLE = sorted(name for name, blocks in PAGES.items() if blocks)
@@ -34,14 +40,30 @@ def test_the_docs_have_examples() -> None:
 @pytest.mark.parametrize("page", RUNNABLE)
 def test_docs_examples_run(page: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     blocks = PAGES[page]
-    if any("render_svg(" in block for block in blocks) and not has_svg_renderer():
+    if any("render_svg(" in block for block, _ in blocks) and not has_svg_renderer():
         pytest.skip(NO_RENDERER)
     monkeypatch.chdir(tmp_path)  # examples may write files
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    shown: list[object] = []
-    namespace: dict[str, object] = {"display": shown.append}  # what Jupyter provides
-    for i, block in enumerate(blocks):
-        exec(compile(block, f"docs/{page} block {i}", "exec"), namespace)
+    displayed: list[object] = []
+    namespace: dict[str, object] = {"display": displayed.append}  # what Jupyter provides
+    for i, (block, shown) in enumerate(blocks):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(block, f"docs/{page} block {i}", "exec"), namespace)
+        if shown is not None:
+            assert printed.getvalue().rstrip("\n").splitlines() == shown.rstrip("\n").splitlines(), (
+                f"docs/{page} block {i} prints\n{printed.getvalue()}\nbut the page shows\n{shown}"
+            )
+
+
+def test_the_own_op_page_shows_what_its_code_prints() -> None:
+    """The "Write your own op" page shows real output: most of its examples are followed by what they
+    print, the check=True error among them, and those are compared by the test above."""
+    blocks = PAGES["how-to/own-op.md"]
+    shown = [text for _, text in blocks if text is not None]
+    assert len(shown) >= 8, f"only {len(shown)} of its {len(blocks)} examples show their output"
+    assert any("<- mismatch" in text for text in shown), "the check=True error is not shown"
+    assert any("cannot run on Values" in text for text in shown), "the math.exp rule's TypeError is not shown"
 
 
 # The seeds: the three texts the project grew from. Every page that speaks of them says what they are.

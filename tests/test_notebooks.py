@@ -47,11 +47,31 @@ NOT_ANSWERS = {
     "a text": ('"six"', "not a number:", "not a function:"),
     "a list": ("[1.0, 2.0]", "not a number:", "not a function:"),
 }
-# and, for an exercise that wants a function, functions that compute the wrong thing: (source, what the
-# message must say after "wrong:")
+# and, for each exercise that wants a function (by the function's name), functions that compute the wrong
+# thing: (source, what the message must say after "wrong:"). An op's rule (notebook 03's grads) is told
+# which input's derivative is wrong, and never about the other.
 WRONG_FUNCTIONS = {
-    "a forward difference": ("lambda f, x, h: (f(x + h) - f(x)) / h", "forward difference"),
-    "a function of the wrong number": ("lambda f, x, h: 12345.678", "Hint:"),
+    "slope": {
+        "a forward difference": ("lambda f, x, h: (f(x + h) - f(x)) / h", "forward difference"),
+        "a function of the wrong number": ("lambda f, x, h: 12345.678", "Hint:"),
+    },
+    "grads": {
+        "a wrong derivative for y": (
+            "lambda out, x, y: (y / (1 + x * y), 1 / (1 + x * y))",
+            "gets input y wrong (at x = 0.5, y = 1.5); its derivative for x is right.",
+        ),
+        "a wrong derivative for x": (
+            "lambda out, x, y: (1 / (1 + x * y), x / (1 + x * y))",
+            "gets input x wrong (at x = 0.5, y = 1.5); its derivative for y is right.",
+        ),
+        "both wrong, unforeseen": ("lambda out, x, y: (x * y, x + y)", "gets inputs x and y wrong"),
+        "a rule with math.exp": (
+            "lambda out, x, y: (y / math.exp(out), x / math.exp(out))",
+            "right on numbers, but cannot run on Values",
+        ),
+        "one number for two inputs": ("lambda out, x, y: 12345.678", "one local derivative per input"),
+        "a rule of the wrong arity": ("lambda out, x: 1.0", "raised TypeError"),
+    },
 }
 
 
@@ -284,6 +304,10 @@ def test_untouched_notebook_answers_nothing(untouched: Untouched) -> None:
     print(f"{untouched.name}: Run All, untouched, in {untouched.seconds:.1f} s")
 
 
+def _flat(result: Any) -> tuple[Any, ...]:
+    return tuple(result) if isinstance(result, (tuple, list)) else (result,)
+
+
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -312,8 +336,15 @@ def test_wrong_answers_get_their_own_message(untouched: Untouched) -> None:
             for what, (value, by_number, by_function) in NOT_ANSWERS.items()
         }
         if function:
-            tries.update({what: (value, "wrong:", says) for what, (value, says) in WRONG_FUNCTIONS.items()})
-            wants = [float(exercise.reference(*probe)) for probe in exercise.probes]
+            assert exercise.name in WRONG_FUNCTIONS, f"no wrong functions to try on {exercise.signature}"
+            tries.update(
+                {
+                    what: (value, "wrong:", says)
+                    for what, (value, says) in WRONG_FUNCTIONS[exercise.name].items()
+                }
+            )
+            # what the reference returns at each probe: a number, or one local derivative per input
+            wants = [float(w) for probe in exercise.probes for w in _flat(exercise.reference(*probe))]
         checking = _source(untouched.notebook.cells[check])
         for what, (value, status, says) in tries.items():
             source = f"{exercise.name} = {value}"
