@@ -235,7 +235,7 @@ class _Program:
         v, g, parents = self.v(node), self.g(node), node._parents
         indent = "    "
         if op.into is not None:  # a fused op: its step sends nothing at times (see ops.sends_nothing)
-            self.lines.append(f"    if not sends_nothing({g}, {v}):")
+            self.lines.append(f"    if {g} != 0.0 or not sends_nothing({g}, {v}):")  # (as backward() asks)
             indent += "    "
         sent = self._sent(node)
         if sent is None:  # the rule branches on its number: the program calls it

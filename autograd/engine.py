@@ -611,13 +611,13 @@ def _send(node: Value, g: Any, create_graph: bool) -> tuple[Any, ...]:
         if create_graph:
             return fn.vjp(g, node, *node._parents)
         return fn.vjp(g, node._data, *[p._data for p in node._parents])
-    except (TypeError, AttributeError) as e:
+    except (TypeError, AttributeError, ValueError) as e:  # (ValueError: `if` on an array)
         on = "Values (create_graph)" if create_graph else "arrays (batched mode)"
         if not create_graph and not is_batch(g) and not is_batch(node._data):
             raise
         raise TypeError(
-            f"the derivative rule of op {fn.name!r} cannot run on {on}: {e}. Write it with arithmetic "
-            "and Value methods (.exp(), .log(), abs, **) rather than math functions or branches"
+            f"the derivative rule of op {fn.name!r} cannot run on {on}: {e}. Write it with arithmetic, "
+            "abs, ** and autograd.ops' exp, log ... rather than math functions or branches"
         ) from e
 
 
@@ -700,7 +700,8 @@ def _backward_numbers(order: list[Value]) -> None:
         elif parents:
             fn: Op = node._fn  # type: ignore[assignment]
             if fn.into is not None:  # a fused op: the same rule as one loop (see ops.Op)
-                if not ops.sends_nothing(g, node._data):  # type: ignore[arg-type]
+                # (sends_nothing needs g == 0: behind a live unit the test costs no call)
+                if g != 0.0 or not ops.sends_nothing(g, node._data):  # type: ignore[arg-type]
                     fn.into(g, parents)
             else:
                 sent = fn.vjp(g, node._data, *[p._data for p in parents])

@@ -23,8 +23,9 @@ these rules and nothing else. Every rule is written once and used three ways: on
 arrays of them, in batched mode) for an ordinary ``backward()``; on ``Value`` objects for
 ``backward(create_graph=True)``, where the derivative arithmetic is itself recorded on the graph so that
 it can be differentiated again (``grad(grad(f))``); and by ``autograd.compile``, which runs it on names
-to write it out as code. The helpers ``_div``, ``_log`` ... below pick the function of ``MATH`` for
-numbers, or the ``Value`` method of that name.
+to write it out as code. The functions ``div``, ``log``, ``exp`` ... below, which rules call, pick the
+function of ``MATH`` for numbers, or the ``Value`` method of that name; a rule of your own may call
+them too.
 
 Examples:
     >>> EXP.value(0.0), EXP.vjp(1.0, 1.0, 0.0)
@@ -54,13 +55,16 @@ if TYPE_CHECKING:
     from autograd.engine import Value
 
 # The functions of numbers a rule may call, by name: on floats, or arrays in batched mode. On Values
-# (create_graph) a rule calls the Value method of the same name instead; ``autograd.compile`` writes
-# calls to these into its programs.
+# (create_graph) a rule calls the Value method of the same name instead (the functions ``exp``, ``log``
+# ... below pick); ``autograd.compile`` writes calls to these into its programs.
 MATH: dict[str, Callable[..., Any]] = {
     "div": _math.div,
     "power": _math.power,
     "power_scalar": _math.power_scalar,
+    "exp": _math.exp,
     "log": _math.log,
+    "sqrt": _math.sqrt,
+    "tanh": _math.tanh,
     "sin": _math.sin,
     "cos": _math.cos,
     "sigmoid": _math.sigmoid,
@@ -162,9 +166,10 @@ def op(
     multiplies by the upstream gradient. Or give ``vjp(g, out, *inputs)``, what each input receives,
     when the product with ``g`` must be taken a particular way (``g / x``, or selecting ``g`` or 0).
 
-    The rules run on whatever the engine passes them, so write them with arithmetic and Value methods
-    (``abs``, ``**``, ``.exp()``, ``.log()``, ``.tanh()`` ...), not ``math`` functions: then they work
-    on floats (``backward()``), on Values (``create_graph=True`` and higher-order ``grad``: the rule's
+    The rules run on whatever the engine passes them, so write them with arithmetic, ``abs``, ``**``,
+    ``out`` and the functions of this module (``autograd.ops.exp``, ``log``, ``sqrt``, ``tanh``,
+    ``sin``, ``cos``, ``sigmoid``, ``div``), not ``math`` functions: then they work on floats
+    (``backward()``), on Values (``create_graph=True`` and higher-order ``grad``: the rule's
     arithmetic is recorded) and on NumPy arrays (batched mode). A rule that cannot (it calls
     ``math.exp``, or branches with ``if x > 0``) works on floats, and the engine says which op failed
     where it cannot go. ``compile`` writes the rule out as code where it can, and calls it otherwise.
@@ -317,12 +322,44 @@ def _check(new: Op, value: Callable[..., Any], points: int = 3) -> None:
 
 
 # A rule's inputs are numbers (plain backward: floats, or arrays in batched mode) or Values
-# (create_graph): these pick the function of MATH, or the Value's own arithmetic.
+# (create_graph): the functions below take either, so that one rule serves both.
 def _is_number(x: Any) -> bool:
     return type(x) is float or is_batch(x)
 
 
-def _div(a: Any, b: Any) -> Any:
+def _rule_function(name: str) -> Callable[[Any], Any]:
+    on_numbers = MATH[name]
+
+    def function(x: Any) -> Any:
+        return on_numbers(x) if _is_number(x) else getattr(x, name)()
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"""``{name}(x)`` for a derivative rule: on a number (a float, or a batch) the IEEE
+    function, which never raises; on a Value its ``.{name}()``, recorded (``create_graph``).
+
+    Examples:
+        >>> from autograd import Value
+        >>> {name}(0.5) == {name}(Value(0.5)).data
+        True
+    """
+    return function
+
+
+# The functions a rule of your own may call as well as arithmetic, abs and **: they work on floats,
+# on batches and on Values alike (``math.exp`` works on floats only).
+exp, log, sqrt, tanh, sin, cos, sigmoid = map(
+    _rule_function, ("exp", "log", "sqrt", "tanh", "sin", "cos", "sigmoid")
+)
+
+
+def div(a: Any, b: Any) -> Any:
+    """``a / b`` for a derivative rule: on numbers IEEE division (``1 / 0`` is inf, never an error, as
+    ``/`` on floats is), on Values the recorded quotient.
+
+    Examples:
+        >>> div(1.0, 0.0), div(-1.0, 4.0)
+        (inf, -0.25)
+    """
     return _math.div(a, b) if _is_number(a) and _is_number(b) else a / b
 
 
@@ -332,22 +369,6 @@ def _pow(a: Any, b: Any) -> Any:
 
 def _pow_c(x: Any, c: float) -> Any:  # x ** c for a constant c (sqrt for 0.5 ...: see _math.power_scalar)
     return _math.power_scalar(x, c) if _is_number(x) else x**c
-
-
-def _log(x: Any) -> Any:
-    return _math.log(x) if _is_number(x) else x.log()
-
-
-def _sin(x: Any) -> Any:
-    return _math.sin(x) if _is_number(x) else x.sin()
-
-
-def _cos(x: Any) -> Any:
-    return _math.cos(x) if _is_number(x) else x.cos()
-
-
-def _sigmoid(x: Any) -> Any:
-    return _math.sigmoid(x) if _is_number(x) else x.sigmoid()
 
 
 def _data(x: Any) -> Any:
@@ -386,7 +407,7 @@ def _pow_vjp(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     da, db = _data(a), _data(b)
     return (
         _unless(db == 0.0, g * (b * _pow(a, b - 1.0))),
-        g * _unless((da == 0.0) & (db >= 0.0), out * _log(a)),  # a product, as PyTorch's: inf * 0 = nan
+        g * _unless((da == 0.0) & (db >= 0.0), out * log(a)),  # a product, as PyTorch's: inf * 0 = nan
     )
 
 
@@ -400,20 +421,20 @@ def _builtin(name: str, value: Callable[..., Any], vjp: Callable[..., tuple[Any,
 ADD = _builtin("+", operator.add, lambda g, out, a, b: (g, g))
 SUB = _builtin("-", operator.sub, lambda g, out, a, b: (g, -g))
 MUL = _builtin("*", operator.mul, lambda g, out, a, b: (g * b, g * a))
-DIV = _builtin("/", _math.div, lambda g, out, a, b: (_div(g, b), -g * _div(out, b)))
+DIV = _builtin("/", _math.div, lambda g, out, a, b: (div(g, b), -g * div(out, b)))
 POW = _builtin("**", _math.power, _pow_vjp)
 NEG = _builtin("neg", operator.neg, lambda g, out, x: (-g,))
 ABS = _builtin("abs", abs, lambda g, out, x: (g * _math.sign(_data(x)),))
 EXP = _builtin("exp", _math.exp, lambda g, out, x: (g * out,))
-LOG = _builtin("log", _math.log, lambda g, out, x: (_div(g, x),))
-SQRT = _builtin("sqrt", _math.sqrt, lambda g, out, x: (_div(g, 2.0 * out),))
+LOG = _builtin("log", _math.log, lambda g, out, x: (div(g, x),))
+SQRT = _builtin("sqrt", _math.sqrt, lambda g, out, x: (div(g, 2.0 * out),))
 TANH = _builtin("tanh", _math.tanh, lambda g, out, x: (g * (1.0 - out * out),))
 SIGMOID = _builtin("sigmoid", _math.sigmoid, lambda g, out, x: (g * (1.0 - out) * out,))
-SOFTPLUS = _builtin("softplus", _math.softplus, lambda g, out, x: (g * _sigmoid(x),))
+SOFTPLUS = _builtin("softplus", _math.softplus, lambda g, out, x: (g * sigmoid(x),))
 RELU = _builtin("relu", _math.relu, _relu_vjp)
 BATCH_SUM = _builtin("batch_sum", _math.batch_sum, lambda g, out, x: (g * _math.ones_like(_data(x)),))
-SIN = _builtin("sin", _math.sin, lambda g, out, x: (g * _cos(x),))
-COS = _builtin("cos", _math.cos, lambda g, out, x: (g * -_sin(x),))
+SIN = _builtin("sin", _math.sin, lambda g, out, x: (g * cos(x),))
+COS = _builtin("cos", _math.cos, lambda g, out, x: (g * -sin(x),))
 IDENTITY = _builtin("id", lambda x: x, lambda g, out, x: (g,))  # gives grad() an input node of its own
 
 
@@ -508,4 +529,19 @@ def leaky_relu_of(slope: float) -> Op:
     )
 
 
-__all__ = ["MATH", "Op", "leaky_relu_of", "op", "power_of", "sends_nothing"]
+__all__ = [
+    "MATH",
+    "Op",
+    "cos",
+    "div",
+    "exp",
+    "leaky_relu_of",
+    "log",
+    "op",
+    "power_of",
+    "sends_nothing",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "tanh",
+]
