@@ -60,7 +60,7 @@ class _Mode:
         self.recording = True  # False inside ``no_grad``
         self.scope: scope | None = None  # the innermost ``scope`` being recorded, for pictures
         self.checker: Checker | None = None  # ``detect_anomaly``'s, while it is on
-        self.backward = False  # True while a backward pass runs (nodes made then record its arithmetic)
+        self.backward = False  # True while a rule's arithmetic is being recorded (create_graph)
         self.saved: list[Any] = []  # what each switch on replaced, innermost last
 
 
@@ -543,10 +543,8 @@ def _backward(root: Value, grad: Any, create_graph: bool) -> list[Value]:
     order = topological_order(root)
     if create_graph or _HOOKS or this_thread.mode.checker is not None:
         for node, g, _ in chain_rule(order, float(grad), create_graph=create_graph):
-            if node._parents:
-                node.grad = g  # interior grads hold this pass only; leaves add it to what they had
-            elif node._fn is None:
-                node.grad = _plus(node, node.grad, g)
+            # Interior grads hold this pass only; leaves add it to what they had (constants drop it).
+            node.grad = g if node._parents else _plus(node, node.grad, g)
     else:
         for node in order:
             if node._parents:
@@ -578,37 +576,35 @@ def chain_rule(
         >>> [(n.label or n.op, g, sent) for n, g, sent in chain_rule(topological_order(x * x))]
         [('*', 1.0, (3.0, 3.0)), ('x', 6.0, None)]
     """
-    mode = this_thread.mode
-    checker = mode.checker
+    checker = this_thread.mode.checker
     grads: dict[Value, Any] = {order[-1]: seed} if order else {}
-    was, mode.backward = mode.backward, True
-    try:
-        for node in reversed(order):
-            g = grads.pop(node, 0.0)
-            hooks = _HOOKS.get(node)
-            if hooks:
-                for hook in list(hooks.values()):
-                    replaced = hook(g)
-                    g = g if replaced is None else _hooked(node, replaced)
-            if not node._parents:
-                yield node, g, None
-                continue
-            sent = _send(node, g, create_graph)
-            if checker is not None:
-                checker.sent(node, g, sent)
-            for parent, contribution in node._fn.in_order(node._parents, sent):  # type: ignore[union-attr]
-                if type(parent) is not Constant:
-                    grads[parent] = _plus(parent, grads.get(parent, 0.0), contribution)
-            yield node, g, sent
-    finally:
-        mode.backward = was
+    for node in reversed(order):
+        g = grads.pop(node, 0.0)
+        hooks = _HOOKS.get(node)
+        if hooks:
+            for hook in list(hooks.values()):
+                replaced = hook(g)
+                g = g if replaced is None else _hooked(replaced)
+        if not node._parents:
+            yield node, g, None
+            continue
+        sent = _send(node, g, create_graph)
+        if checker is not None:
+            checker.sent(node, g, sent)
+        for parent, contribution in node._fn.in_order(node._parents, sent):  # type: ignore[union-attr]
+            if type(parent) is not Constant:
+                grads[parent] = _plus(parent, grads.get(parent, 0.0), contribution)
+        yield node, g, sent
 
 
 def _send(node: Value, g: Any, create_graph: bool) -> tuple[Any, ...]:
     """What ``node`` sends each parent: its op's rule, on the Values (create_graph) or their numbers."""
     fn: Op = node._fn  # type: ignore[assignment]
+    mode = this_thread.mode
+    was = mode.backward
     try:
-        if create_graph:
+        if create_graph:  # the rule's arithmetic is recorded: nodes made by the backward pass
+            mode.backward = True
             return fn.vjp(g, node, *node._parents)
         return fn.vjp(g, node._data, *[p._data for p in node._parents])
     except (TypeError, AttributeError, ValueError) as e:  # (ValueError: `if` on an array)
@@ -619,6 +615,8 @@ def _send(node: Value, g: Any, create_graph: bool) -> tuple[Any, ...]:
             f"the derivative rule of op {fn.name!r} cannot run on {on}: {e}. Write it with arithmetic, "
             "abs, ** and autograd.ops' exp, log ... rather than math functions or branches"
         ) from e
+    finally:
+        mode.backward = was
 
 
 def _plus(parent: Value, total: Any, contribution: Any) -> Any:
@@ -651,7 +649,7 @@ def received(parent: Value, contribution: Any) -> Any:
     return contribution
 
 
-def _hooked(node: Value, g: Any) -> Any:
+def _hooked(g: Any) -> Any:
     """A hook's replacement gradient, checked: a number (or a batch, a Value) of the gradient's kind."""
     if isinstance(g, Value) or is_batch(g):
         return g
