@@ -197,13 +197,13 @@ class _Program:
         root = self.order[-1]
         emit = self.lines.append
         unnamed = ", ".join(f"{self.v(x)} = {_describe(x)}" for x in leaves if self.v(x) != x.label)
-        emit(f"    {_targets(map(self.v, leaves))} = leaves" + (f"  # {unnamed}" if unnamed else ""))
+        emit(f"    {_unpacking(map(self.v, leaves))} = leaves" + (f"  # {unnamed}" if unnamed else ""))
         for node in self.order:  # forward: each node from its parents, in the order they were made
             if not node.is_leaf:
                 emit(f"    {self.v(node)} = {self._value(node)}  # {node.op}")
         emit("    # backward: g_x = d root / d x, children before parents")
         if self.wrt:
-            emit(f"    {_targets(map(self.g, self.wrt))} = grads  # what they had: gradients add up")
+            emit(f"    {_unpacking(map(self.g, self.wrt))} = grads  # what they had: gradients add up")
         for node in self.order[:-1]:
             if not node.is_leaf and id(node) in self.needs:
                 emit(f"    {self.g(node)} = 0.0")
@@ -241,7 +241,7 @@ class _Program:
         if sent is None:  # the rule branches on its number: the program calls it
             sent = [_Code(f"d{k}") for k in range(len(parents))]
             call = f"{self._function(op.vjp, op, 'vjp')}({g}, {v}, {self._list(self.v, parents)})"
-            self.lines.append(f"{indent}{_targets(d.text for d in sent)} = {call}")
+            self.lines.append(f"{indent}{_unpacking(d.text for d in sent)} = {call}")
         for parent, contribution in op.in_order(parents, sent):
             if id(parent) in self.needs:
                 self.lines.append(f"{indent}{self.g(parent)} += {_unwrap(_source(contribution))}")
@@ -402,7 +402,7 @@ def _tuple(names: list[str]) -> str:
     return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
 
 
-def _targets(names: Iterable[str]) -> str:
+def _unpacking(names: Iterable[str]) -> str:
     """The targets of an unpacking assignment: ``(a,)`` or ``a, b``."""
     listed = list(names)
     return _tuple(listed) if len(listed) == 1 else ", ".join(listed)

@@ -202,7 +202,8 @@ def _steps(order: list[Value], index: dict[int, int], grads: dict[int, Any]) -> 
             "node": index[id(node)],
             "upstream": format_number(upstream),
             "edges": [
-                [index[id(e.parent)], _number(e.local), format_number(e.local), _received(e)] for e in edges
+                [index[id(e.parent)], _json_number(e.local), format_number(e.local), _received(e)]
+                for e in edges
             ],
             "grads": [
                 [index[id(e.parent)], *_box(grads[id(e.parent)])] for e in edges if e.contribution is not None
@@ -250,12 +251,12 @@ def _names(order: list[Value]) -> list[str]:
     return names
 
 
-def _number(x: Any) -> Any:
+def _json_number(x: Any) -> Any:
     """A number, or a batch of them, for JSON: nan and infinities as the strings JavaScript reads."""
     if isinstance(x, Value):
         x = x.data
     if isinstance(x, np.ndarray):
-        return [_number(float(e)) for e in x]
+        return [_json_number(float(e)) for e in x]
     x = float(x)
     return x if np.isfinite(x) else {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[str(x)]
 

@@ -424,7 +424,7 @@ def _record(v: Value, g: Any, show: str, computed: bool, digits: int, stacked: b
     return text if stacked else "{ " + text + " }"
 
 
-def _plain(g: Any) -> float:
+def _shade(g: Any) -> float:
     """The number a gradient is coloured by: its value (the mean, for a batch)."""
     g = g.data if isinstance(g, Value) else g
     return float(np.mean(g)) if isinstance(g, np.ndarray) else float(g)
@@ -440,7 +440,7 @@ def _fill(g: Any, computed: bool) -> str:
     """The box colour for a gradient: sign picks the hue, log10 of the size picks the depth."""
     if not computed:
         return _NOT_COMPUTED
-    g = _plain(g)
+    g = _shade(g)
     if math.isnan(g):
         return _NAN
     if g == 0.0:
