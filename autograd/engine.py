@@ -612,8 +612,9 @@ def _send(node: Value, g: Any, create_graph: bool) -> tuple[Any, ...]:
         if not create_graph and not is_batch(g) and not is_batch(node._data):
             raise
         raise TypeError(
-            f"the derivative rule of op {fn.name!r} cannot run on {on}: {e}. Write it with arithmetic, "
-            "abs, ** and autograd.ops' exp, log ... rather than math functions or branches"
+            f"the derivative rule of op {fn.name!r} cannot run on {on}: it raised {type(e).__name__} "
+            "(above). Write it with arithmetic, abs, ** and autograd.ops' exp, log ... rather than math "
+            "functions or branches"
         ) from e
     finally:
         mode.backward = was

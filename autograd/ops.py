@@ -231,8 +231,9 @@ def op(
             if not any(map(is_batch, numbers)):
                 raise
             raise TypeError(
-                f"op {name!r}: its value cannot run on a batch (a 1-D array, in batched mode): {e}. "
-                "Write it with arithmetic and NumPy functions (np.exp ...) rather than math functions"
+                f"op {name!r}: its value cannot run on a batch (a 1-D array, in batched mode): it raised "
+                f"{type(e).__name__} (above). Write it with arithmetic and NumPy functions (np.exp ...) "
+                "rather than math functions"
             ) from e
 
     checked_value.__name__ = re.sub(r"\W+", "_", name).strip("_") or "value"  # what compile calls it
