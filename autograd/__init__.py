@@ -18,7 +18,7 @@ from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradche
 from autograd.compiler import Compiled, compile
 from autograd.engine import Row, Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
 from autograd.explain import Explanation, explain
-from autograd.functional import grad, hessian, value_and_grad
+from autograd.functional import grad, hessian, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from autograd.ops import Op, op
 
 if TYPE_CHECKING:
@@ -41,12 +41,17 @@ __all__ = [
     "gradcheck",
     "hessian",
     "is_grad_enabled",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
     "no_grad",
     "op",
     "scope",
     "sum",
     "topological_order",
     "value_and_grad",
+    "vjp",
 ]
 
 _LAZY = {"viz"}  # loaded on first use (PEP 562): it imports graphviz, which the engine does not need

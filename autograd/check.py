@@ -120,8 +120,8 @@ class detect_anomaly:  # noqa: N801 - named like torch.autograd.detect_anomaly
     """Stop at the first nan or inf, and say which op made it, from what, and where in your code.
 
     Outside the context, IEEE values flow on silently. Inside, every new node's value and every gradient
-    contribution of ``backward()`` is checked: the engine calls the checker this plugs in (the
-    ``checker`` of this thread's mode); off, the engine runs its ordinary code, so there is no cost.
+    contribution of ``backward()`` is checked: the engine calls the checker this plugs in (one of the
+    ``watchers`` of this thread's mode); off, the engine runs its ordinary code, so there is no cost.
     As ``no_grad``, it is on for this thread only.
 
     Examples:
@@ -137,13 +137,14 @@ class detect_anomaly:  # noqa: N801 - named like torch.autograd.detect_anomaly
 
     def __enter__(self) -> detect_anomaly:
         mode = engine.this_thread.mode
-        mode.saved.append(mode.checker)
-        mode.checker = _CHECKER
+        mode.saved.append(mode.watchers)
+        if _CHECKER not in mode.watchers:  # (on already, in an outer detect_anomaly: once is enough)
+            mode.watchers = (*mode.watchers, _CHECKER)
         return self
 
     def __exit__(self, *exc: object) -> None:
         mode = engine.this_thread.mode
-        mode.checker = mode.saved.pop()
+        mode.watchers = mode.saved.pop()
 
 
 _sites: weakref.WeakKeyDictionary[Value, str] = weakref.WeakKeyDictionary()
@@ -178,9 +179,11 @@ def _created(node: Value) -> str:
 
 
 class _AnomalyChecker:
-    """The checks ``detect_anomaly`` plugs into the engine (see ``engine.Checker``)."""
+    """The checks ``detect_anomaly`` plugs into the engine (see ``engine.Watcher``)."""
 
     def made(self, out: Value, op: Any, parents: tuple[Value, ...]) -> None:
+        if not out._parents:  # a constant: nothing recorded
+            return
         _sites[out] = _user_site()
         if not _finite(out.data):
             phase = "backward" if engine.this_thread.mode.backward else "forward"

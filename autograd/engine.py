@@ -38,12 +38,13 @@ from autograd.ops import Op
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Checker(Protocol):
-    """What ``detect_anomaly`` plugs into the engine: a look at each new node, and at what each node of
-    a backward pass sends to its parents."""
+class Watcher(Protocol):
+    """What ``detect_anomaly`` and forward mode (``autograd.jvp``) plug into the engine: a look at
+    each new node, and at what each node of a backward pass sends to its parents."""
 
-    def made(self, out: Value, op: Op, parents: tuple[Value, ...]) -> None:
-        """Called for every node the engine records."""
+    def made(self, out: Value, op: Op | None, parents: tuple[Value, ...]) -> None:
+        """Called for every Value an op makes (recorded or not: under ``no_grad`` too), and for every
+        plain number that becomes a constant (``op`` None, no parents)."""
 
     def sent(self, node: Value, g: Any, contributions: tuple[Any, ...]) -> None:
         """Called for every step of a backward pass, before ``contributions`` reach the parents."""
@@ -54,12 +55,12 @@ class _Mode:
     own (``this_thread.mode``), so nothing one thread switches is seen by another, and a new thread
     starts with the defaults. A switch saves what it replaces on ``saved`` and restores it on exit."""
 
-    __slots__ = ("backward", "checker", "recording", "saved", "scope")
+    __slots__ = ("backward", "recording", "saved", "scope", "watchers")
 
     def __init__(self) -> None:
         self.recording = True  # False inside ``no_grad``
         self.scope: scope | None = None  # the innermost ``scope`` being recorded, for pictures
-        self.checker: Checker | None = None  # ``detect_anomaly``'s, while it is on
+        self.watchers: tuple[Watcher, ...] = ()  # detect_anomaly's and each jvp's, outermost first
         self.backward = False  # True while a rule's arithmetic is being recorded (create_graph)
         self.saved: list[Any] = []  # what each switch on replaced, innermost last
 
@@ -541,7 +542,7 @@ def _backward(root: Value, grad: Any, create_graph: bool) -> list[Value]:
             "that does, or was computed under no_grad"
         )
     order = topological_order(root)
-    if create_graph or _HOOKS or this_thread.mode.checker is not None:
+    if create_graph or _HOOKS or this_thread.mode.watchers:
         for node, g, _ in chain_rule(order, float(grad), create_graph=create_graph):
             # Interior grads hold this pass only; leaves add it to what they had (constants drop it).
             node.grad = g if node._parents else _plus(node, node.grad, g)
@@ -576,7 +577,7 @@ def chain_rule(
         >>> [(n.label or n.op, g, sent) for n, g, sent in chain_rule(topological_order(x * x))]
         [('*', 1.0, (3.0, 3.0)), ('x', 6.0, None)]
     """
-    checker = this_thread.mode.checker
+    watchers = this_thread.mode.watchers
     grads: dict[Value, Any] = {order[-1]: seed} if order else {}
     for node in reversed(order):
         g = grads.pop(node, 0.0)
@@ -589,35 +590,83 @@ def chain_rule(
             yield node, g, None
             continue
         sent = _send(node, g, create_graph)
-        if checker is not None:
-            checker.sent(node, g, sent)
+        for watcher in watchers:
+            watcher.sent(node, g, sent)
         for parent, contribution in node._fn.in_order(node._parents, sent):  # type: ignore[union-attr]
             if type(parent) is not Constant:
                 grads[parent] = _plus(parent, grads.get(parent, 0.0), contribution)
         yield node, g, sent
 
 
+def forward_pass(order: list[Value], seeds: dict[Value, Any]) -> Iterator[tuple[Value, Any]]:
+    """Forward mode over ``order`` (from ``topological_order``), parents before children: each node
+    with the tangent it carries, d node along the ``seeds`` (the tangents of some of its leaves or
+    inputs), or None where it depends on none of them. The mirror of ``chain_rule``: what ``explain``
+    and the pictures show of a forward pass; ``autograd.jvp`` takes the same step at each node as
+    the node is made.
+
+    Examples:
+        >>> x, y = Value(3.0, label="x"), Value(2.0, label="y")
+        >>> [(n.label or n.op, t) for n, t in forward_pass(topological_order(x * y + x), {x: 1.0})]
+        [('x', 1.0), ('y', None), ('*', 2.0), ('+', 3.0)]
+    """
+    carried = dict(seeds)
+    for node in order:
+        if node._parents and node not in carried:
+            t = tangent(node._fn, node, node._parents, [carried.get(p) for p in node._parents])  # type: ignore[arg-type]
+            if t is not None:
+                carried[node] = t
+        yield node, carried.get(node)
+
+
 def _send(node: Value, g: Any, create_graph: bool) -> tuple[Any, ...]:
     """What ``node`` sends each parent: its op's rule, on the Values (create_graph) or their numbers."""
-    fn: Op = node._fn  # type: ignore[assignment]
     mode = this_thread.mode
     was = mode.backward
+    mode.backward = was or create_graph  # (create_graph: the nodes made are the backward pass's)
     try:
-        if create_graph:  # the rule's arithmetic is recorded: nodes made by the backward pass
-            mode.backward = True
-            return fn.vjp(g, node, *node._parents)
-        return fn.vjp(g, node._data, *[p._data for p in node._parents])
+        fn: Op = node._fn  # type: ignore[assignment]
+        return _rule(fn, fn.vjp, g, node, node._parents, create_graph)  # type: ignore[no-any-return]
+    finally:
+        mode.backward = was
+
+
+def tangent(
+    op: Op, out: Value, parents: tuple[Value, ...], carried: list[Any], create_graph: bool = False
+) -> Any:
+    """Forward mode's step: the tangent of ``out``, made by ``op`` from ``parents``, from theirs
+    (``carried``, None for a parent that carries none), by the op's rule (``Op.tangent``): on the
+    Values (create_graph: the arithmetic is recorded) or on their numbers. None when no parent
+    carries a tangent.
+
+    Examples:
+        >>> from autograd import ops
+        >>> x, y = Value(2.0), Value(3.0)
+        >>> tangent(ops.MUL, x * y, (x, y), [1.0, None])    # d(x*y)/dx along dx = 1
+        3.0
+    """
+    return _rule(op, op.tangent, carried, out, parents, create_graph)
+
+
+def _rule(
+    op: Op, rule: Callable[..., Any], first: Any, out: Value, parents: tuple[Value, ...], create_graph: bool
+) -> Any:
+    """``rule(first, out, *inputs)``, one of ``op``'s rules (``vjp`` or ``tangent``), on the Values
+    (create_graph: its arithmetic is recorded) or on their numbers; a rule that cannot run on them
+    is named."""
+    try:
+        if create_graph:
+            return rule(first, out, *parents)
+        return rule(first, out._data, *[p._data for p in parents])
     except (TypeError, AttributeError, ValueError) as e:  # (ValueError: `if` on an array)
         on = "Values (create_graph)" if create_graph else "arrays (batched mode)"
-        if not create_graph and not is_batch(g) and not is_batch(node._data):
+        if not create_graph and not is_batch(out._data):
             raise
         raise TypeError(
-            f"the derivative rule of op {fn.name!r} cannot run on {on}: it raised {type(e).__name__} "
+            f"the derivative rule of op {op.name!r} cannot run on {on}: it raised {type(e).__name__} "
             "(above). Write it with arithmetic, abs, ** and autograd.ops' exp, log ... rather than math "
             "functions or branches"
         ) from e
-    finally:
-        mode.backward = was
 
 
 def _plus(parent: Value, total: Any, contribution: Any) -> Any:
@@ -837,8 +886,9 @@ def _node(op: Op, parents: tuple[Value, ...], data: Number, needs: bool) -> Valu
     out._data = data
     out.label = ""
     out._scope = mode.scope
-    if mode.checker is not None and out._parents:
-        mode.checker.made(out, op, parents)
+    if mode.watchers:
+        for watcher in mode.watchers:
+            watcher.made(out, op, parents)
     return out
 
 
@@ -1110,9 +1160,11 @@ __all__ = [
     "apply",
     "chain_rule",
     "dot",
+    "forward_pass",
     "is_grad_enabled",
     "no_grad",
     "scope",
     "sum",
+    "tangent",
     "topological_order",
 ]

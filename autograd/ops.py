@@ -89,6 +89,9 @@ class Op:
         order: the fused ops only, where ``into`` does not add to the inputs in their order: the
             order it adds in, ``order(number of inputs) -> positions``. Every loop that adds the
             contributions of ``vjp`` follows it, so that all give the same sums, bit for bit.
+        jvp: forward mode's rule, for an op that has a cheaper one than ``tangent``'s default:
+            ``jvp(tangents, out, *inputs)``, the tangent of the result from the inputs' tangents
+            (None for an input that carries none). The fused ops have one: n terms, not n vjps.
 
     Examples:
         >>> square = op("square", lambda x: x * x, grads=lambda out, x: (2 * x,))
@@ -96,7 +99,7 @@ class Op:
         (9.0, (60.0,), (6.0,))
     """
 
-    __slots__ = ("arity", "grads", "into", "name", "order", "split", "value", "vjp")
+    __slots__ = ("arity", "grads", "into", "jvp", "name", "order", "split", "value", "vjp")
 
     def __init__(
         self,
@@ -109,9 +112,10 @@ class Op:
         into: Callable[[Any, tuple[Any, ...]], None] | None = None,
         split: Callable[[Any], tuple[Any, ...]] | None = None,
         order: Callable[[int], Sequence[int]] | None = None,
+        jvp: Callable[..., Any] | None = None,
     ) -> None:
         self.name, self.value, self.vjp, self.grads = name, value, vjp, grads
-        self.arity, self.into, self.split, self.order = arity, into, split, order
+        self.arity, self.into, self.split, self.order, self.jvp = arity, into, split, order, jvp
 
     def in_order(self, parents: Sequence[Any], sent: Sequence[Any]) -> Iterable[tuple[Any, Any]]:
         """Each parent with what it receives, in the order the contributions are added (``order``).
@@ -135,6 +139,31 @@ class Op:
         """
         return self.grads(out, *inputs) if self.grads is not None else self.vjp(1.0, out, *inputs)
 
+    def tangent(self, tangents: Sequence[Any], out: Any, *inputs: Any) -> Any:
+        """Forward mode's rule: the tangent of the result, given the inputs' tangents (None for an
+        input that carries none, which contributes nothing, not even ``0 * inf``).
+
+        It is the sum of each local derivative times its input's tangent, from the same rules as the
+        backward pass: the local derivatives (``grads``), or else ``vjp`` with ``g`` set to the tangent,
+        which is that product taken the rule's own way (``relu`` selects, ``log`` divides). The op's
+        own ``jvp``, where it has one, instead.
+
+        Examples:
+            >>> MUL.tangent((1.0, None), 6.0, 2.0, 3.0)       # along a: d(a*b)/da = b
+            3.0
+            >>> MUL.tangent((1.0, 10.0), 6.0, 2.0, 3.0)       # b * 1 + a * 10
+            23.0
+        """
+        if self.jvp is not None:
+            return self.jvp(tangents, out, *inputs)
+        local = None if self.grads is None else self.grads(out, *inputs)
+        total = None
+        for i, t in enumerate(tangents):
+            if t is not None:
+                term = t * local[i] if local is not None else self.vjp(t, out, *inputs)[i]
+                total = term if total is None else total + term
+        return total
+
     def __call__(self, *inputs: Value | float) -> Value:
         """This op applied to Values or real numbers (a number is a constant): a new node.
 
@@ -157,6 +186,7 @@ def op(
     grads: Callable[..., Any] | None = None,
     *,
     vjp: Callable[..., Any] | None = None,
+    jvp: Callable[..., Any] | None = None,
     check: bool = False,
 ) -> Op:
     """A new operation for the graph, through the same door as the built-in ones.
@@ -165,6 +195,8 @@ def op(
     d out / d input (one per input; a single number for an op of one input), which the chain rule
     multiplies by the upstream gradient. Or give ``vjp(g, out, *inputs)``, what each input receives,
     when the product with ``g`` must be taken a particular way (``g / x``, or selecting ``g`` or 0).
+    Forward mode (``autograd.jvp``) uses the same rule; give ``jvp`` as well only where a tangent
+    rule of its own is cheaper.
 
     The rules run on whatever the engine passes them, so write them with arithmetic, ``abs``, ``**``,
     ``out`` and the functions of this module (``autograd.ops.exp``, ``log``, ``sqrt``, ``tanh``,
@@ -179,8 +211,12 @@ def op(
         value: the result from the inputs' numbers; its parameters are the op's inputs.
         grads: the local derivatives ``grads(out, *inputs)``.
         vjp: instead of ``grads``: ``vjp(g, out, *inputs)``, what each input receives.
+        jvp: optional, for forward mode: ``jvp(tangents, out, *inputs)``, the result's tangent from
+            the inputs' (a tuple, one per input; 0.0 for an input that carries none). Without it,
+            forward mode sums the local derivatives times the tangents.
         check: compare the derivative with central finite differences at a few points drawn from a
-            fixed seed in [-2, 2], now; a wrong one raises ``GradcheckError`` naming the input.
+            fixed seed in [-2, 2], now (and ``jvp``, if given, with the derivative); a wrong one
+            raises ``GradcheckError`` naming the input.
 
     Returns:
         An ``Op``: call it on Values or numbers to make a node.
@@ -238,18 +274,38 @@ def op(
 
     checked_value.__name__ = re.sub(r"\W+", "_", name).strip("_") or "value"  # what compile calls it
 
+    tangent = None if jvp is None else _tangent_rule(jvp, name, arity)
     if vjp is None:
         derivatives = _per_input(grads, name, "grads")  # type: ignore[arg-type]
 
         def sent(g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
             return tuple(g * d for d in derivatives(out, *inputs))
 
-        new = Op(name, checked_value, sent, grads=derivatives, arity=arity)
+        new = Op(name, checked_value, sent, grads=derivatives, arity=arity, jvp=tangent)
     else:
-        new = Op(name, checked_value, _per_input(vjp, name, "vjp"), arity=arity)
+        new = Op(name, checked_value, _per_input(vjp, name, "vjp"), arity=arity, jvp=tangent)
     if check:
         _check(new, value)
     return new
+
+
+def _tangent_rule(jvp: Callable[..., Any], name: str, arity: int | None) -> Callable[..., Any]:
+    """A user's ``jvp(tangents, out, *inputs)`` as ``Op.jvp``: checked, with 0.0 for no tangent."""
+    if not callable(jvp):
+        raise TypeError(
+            f"op {name!r}: jvp must be a function jvp(tangents, out, *inputs), got {type(jvp).__name__}"
+        )
+    takes = _inputs(jvp, f"op {name!r}: jvp")
+    if arity is not None and takes is not None and takes != arity + 2:
+        raise TypeError(
+            f"op {name!r}: value takes {arity} input{'s' * (arity != 1)}, so jvp must be "
+            f"jvp(tangents, out, *inputs) with {arity + 2} parameters; it has {takes}"
+        )
+
+    def tangent(tangents: Sequence[Any], out: Any, *inputs: Any) -> Any:
+        return jvp(tuple(0.0 if t is None else t for t in tangents), out, *inputs)
+
+    return tangent
 
 
 def _inputs(fn: Callable[..., Any], what: str) -> int | None:
@@ -316,10 +372,27 @@ def _check(new: Op, value: Callable[..., Any], points: int = 3) -> None:
             gradcheck(lambda *xs: new(*xs), point, names=names, what=f"op {new.name!r}")
         except (ArithmeticError, ValueError):
             continue
+        if new.jvp is not None:
+            _check_jvp(new, point, names)
         checked += 1
         if checked == points:
             return
     raise ValueError(f"op {new.name!r}: no point in [-2, 2] where its value is finite, to check it at")
+
+
+def _check_jvp(new: Op, point: list[float], names: list[str]) -> None:
+    """Compare an op's own tangent rule, along each input in turn, with its (checked) derivatives."""
+    from autograd.check import GradcheckError
+
+    out = new.value(*point)
+    local = new.local(out, *point)
+    for i, name in enumerate(names):
+        along = new.tangent([1.0 if j == i else None for j in range(len(point))], out, *point)
+        if not math.isclose(along, local[i], rel_tol=1e-6, abs_tol=1e-9):
+            raise GradcheckError(
+                f"op {new.name!r}: its jvp along input {name} gives {along!r} at {point}, but its "
+                f"derivative there is {local[i]!r}"
+            )
 
 
 # A rule's inputs are numbers (plain backward: floats, or arrays in batched mode) or Values
@@ -476,6 +549,29 @@ def _sum_into(g: float, xs: tuple[Any, ...]) -> None:  # d/dx_i = 1, in place
         x.grad += g
 
 
+def _weighted_jvp(tangents: Sequence[Any], out: Any, *inputs: Any) -> Any:
+    """The tangent of w·x (+ b): sum_i (t_wi x_i + w_i t_xi) (+ t_b), the terms with a tangent only."""
+    ws, xs, _ = _weighted(inputs)
+    tws, txs, tb = _weighted(tangents)
+    terms = [t * x for t, x in zip(tws, xs, strict=True) if t is not None]
+    terms += [w * t for w, t in zip(ws, txs, strict=True) if t is not None]
+    return _total(terms if tb is None else [*terms, tb])
+
+
+def _sum_jvp(tangents: Sequence[Any], out: Any, *xs: Any) -> Any:
+    return _total([t for t in tangents if t is not None])
+
+
+def _total(terms: list[Any]) -> Any:
+    """The sum of a fused op's tangent terms (None for none: no input carries a tangent)."""
+    if not terms:
+        return None
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
 def sends_nothing(g: float, out: float) -> bool:
     """Whether a fused node sends nothing back: a zero ``g`` with a finite value (finite only if all
     its inputs are, so every ``g * d`` is 0; with an inf or nan about, ``0 * inf = nan`` must still
@@ -483,7 +579,15 @@ def sends_nothing(g: float, out: float) -> bool:
     return g == 0.0 and -_math.INF < out < _math.INF
 
 
-SUM = Op("sum", sum, lambda g, out, *xs: (g,) * len(xs), arity=None, into=_sum_into, split=lambda xs: (xs,))
+SUM = Op(
+    "sum",
+    sum,
+    lambda g, out, *xs: (g,) * len(xs),
+    arity=None,
+    into=_sum_into,
+    split=lambda xs: (xs,),
+    jvp=_sum_jvp,
+)
 DOT = Op(
     "dot",
     _math.dot,
@@ -492,9 +596,17 @@ DOT = Op(
     into=_weighted_into,
     split=lambda wx: _weighted(wx)[:2],
     order=_weighted_order,
+    jvp=_weighted_jvp,
 )
 AFFINE = Op(
-    "w·x+b", _math.dot, _weighted_vjp, arity=None, into=_weighted_into, split=_weighted, order=_weighted_order
+    "w·x+b",
+    _math.dot,
+    _weighted_vjp,
+    arity=None,
+    into=_weighted_into,
+    split=_weighted,
+    order=_weighted_order,
+    jvp=_weighted_jvp,
 )
 
 
