@@ -485,17 +485,32 @@ def _pow_vjp(g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     )
 
 
-def _builtin(name: str, value: Callable[..., Any], vjp: Callable[..., tuple[Any, ...]]) -> Op:
+def _div_jvp(tangents: Sequence[Any], out: Any, a: Any, b: Any) -> Any:
+    """The tangent of a / b as one quotient, ``(t_a - t_b * out) / b``, as PyTorch's: ``x / x`` at a
+    tiny x then has tangent (1 - 1) / x = 0, where the sum of the two vjps gives inf - inf = nan."""
+    ta, tb = tangents
+    if tb is None:
+        return div(ta, b)
+    return div(-(tb * out) if ta is None else ta - tb * out, b)
+
+
+def _builtin(
+    name: str,
+    value: Callable[..., Any],
+    vjp: Callable[..., tuple[Any, ...]],
+    jvp: Callable[..., Any] | None = None,
+) -> Op:
     """A built-in op of one or two inputs: ``op(name, value, vjp=vjp)`` without the checks a user's
-    op gets (its results are already the engine's numbers), so the backward pass calls ``vjp`` itself."""
-    return Op(name, value, vjp, arity=_inputs(vjp, name) - 2)  # type: ignore[operator]
+    op gets (its results are already the engine's numbers), so the backward pass calls ``vjp`` itself.
+    Forward mode derives its tangent from ``vjp`` (``Op.tangent``), unless ``jvp`` says otherwise."""
+    return Op(name, value, vjp, arity=_inputs(vjp, name) - 2, jvp=jvp)  # type: ignore[operator]
 
 
 #                 name       value          what the chain rule sends each input, given g = d root / d out
 ADD = _builtin("+", operator.add, lambda g, out, a, b: (g, g))
 SUB = _builtin("-", operator.sub, lambda g, out, a, b: (g, -g))
 MUL = _builtin("*", operator.mul, lambda g, out, a, b: (g * b, g * a))
-DIV = _builtin("/", _math.div, lambda g, out, a, b: (div(g, b), -g * div(out, b)))
+DIV = _builtin("/", _math.div, lambda g, out, a, b: (div(g, b), -g * div(out, b)), _div_jvp)
 POW = _builtin("**", _math.power, _pow_vjp)
 NEG = _builtin("neg", operator.neg, lambda g, out, x: (-g,))
 ABS = _builtin("abs", abs, lambda g, out, x: (g * _math.sign(_data(x)),))

@@ -7,7 +7,9 @@ finite, to a relative 1e-6 or within the rounding that the sum of the gradient's
 engines add a leaf's contributions in different orders: where terms of 1e300 cancel to -1, either
 answer is rounding. The bound is 1e-12 times the sum of the absolute values of every path's product.)
 Used by ``tests/test_torch_fuzz.py`` (a few thousand graphs on every ``make test``) and by ``make fuzz``
-(``python tests/fuzz_graphs.py --graphs 50000``).
+(``python tests/fuzz_graphs.py --graphs 50000``). Forward mode is compared the same way, each leaf's
+direction in turn, with ``torch.func.jvp`` (``forward_disagreements``, used by
+``tests/test_torch_forward.py``).
 
 Two ops are compared with exact forms rather than PyTorch's own, as the numerics page says: glassgrad's
 ``sigmoid`` does not underflow to 0 below x = -745 (PyTorch's ``1 / (1 + exp(-x))`` does), and its
@@ -20,7 +22,7 @@ import argparse
 import math
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import catalogue
@@ -178,48 +180,120 @@ def _exact_functions(torch: Any) -> tuple[Callable[[Any], Any], Callable[[Any], 
     def scalar(x: Any) -> Any:
         return torch.tensor(x, dtype=torch.float64)
 
+    # In torch.func's style (forward without ctx, then setup_context), so that its transforms, jvp
+    # among them, can run them; jvp is each function's forward-mode rule, PyTorch's for its own ops.
     class Sigmoid(torch.autograd.Function):  # type: ignore[misc]
         @staticmethod
-        def forward(ctx: Any, x: Any) -> Any:
-            out = scalar(exact_sigmoid(float(x)))
-            ctx.save_for_backward(out)
-            return out
+        def forward(x: Any) -> Any:
+            return scalar(exact_sigmoid(float(x)))
+
+        @staticmethod
+        def setup_context(ctx: Any, inputs: Any, output: Any) -> None:
+            ctx.save_for_backward(output)
+            ctx.save_for_forward(output)
 
         @staticmethod
         def backward(ctx: Any, g: Any) -> Any:
             (out,) = ctx.saved_tensors
             return g * (1.0 - out) * out
 
+        @staticmethod
+        def jvp(ctx: Any, t: Any) -> Any:
+            (out,) = ctx.saved_tensors
+            return t * (1.0 - out) * out
+
     class Softplus(torch.autograd.Function):  # type: ignore[misc]
         @staticmethod
-        def forward(ctx: Any, x: Any) -> Any:
-            ctx.save_for_backward(x)
+        def forward(x: Any) -> Any:
             return scalar(exact_softplus(float(x)))
+
+        @staticmethod
+        def setup_context(ctx: Any, inputs: Any, output: Any) -> None:
+            ctx.save_for_backward(inputs[0])
+            ctx.save_for_forward(inputs[0])
 
         @staticmethod
         def backward(ctx: Any, g: Any) -> Any:
             (x,) = ctx.saved_tensors
             return g * scalar(exact_sigmoid(float(x)))
 
+        @staticmethod
+        def jvp(ctx: Any, t: Any) -> Any:
+            (x,) = ctx.saved_tensors
+            return t * scalar(exact_sigmoid(float(x)))
+
     return Sigmoid.apply, Softplus.apply
 
 
 def run(program: Program, engine: Any) -> tuple[float, list[float], list[float]]:
     """The program's root value, each leaf's gradient and (glassgrad) their scales, on one engine."""
+    leaves = [engine.leaf(step[1]) for step in program if step[0] == "leaf"]
+    root = build(program, engine, leaves)
+    value, grads = engine.backward(root, leaves)
+    scales = engine.scales(root, leaves) if hasattr(engine, "scales") else []
+    return value, grads, scales
+
+
+def build(program: Program, engine: Any, leaves: Sequence[Any]) -> Any:
+    """The program's root, computed on ``engine`` from the given leaves (one per "leaf" step)."""
     nodes: list[Any] = []
-    leaves = []
+    given = iter(leaves)
     for step in program:
         if step[0] == "leaf":
-            leaf = engine.leaf(step[1])
-            nodes.append(leaf)
-            leaves.append(leaf)
+            nodes.append(next(given))
             continue
         _, name, args, extra = step
         values = [engine.constant(a[1]) if isinstance(a, tuple) else nodes[a] for a in args]
         nodes.append(engine.apply(name, values, extra))
-    value, grads = engine.backward(nodes[-1], leaves)
-    scales = engine.scales(nodes[-1], leaves) if hasattr(engine, "scales") else []
-    return value, grads, scales
+    return nodes[-1]
+
+
+def function_of_leaves(program: Program, engine: Any) -> Callable[..., Any]:
+    """The program as a function of its leaves on ``engine``, returning a Value or a tensor (a root
+    made of constants only becomes one, of no input)."""
+
+    def f(*leaves: Any) -> Any:
+        root = build(program, engine, leaves)
+        if isinstance(engine, Torch) and not isinstance(root, engine.torch.Tensor):
+            return engine.torch.tensor(float(root), dtype=engine.torch.float64)
+        return root
+
+    return f
+
+
+def leaf_values(program: Program) -> list[float]:
+    return [step[1] for step in program if step[0] == "leaf"]
+
+
+def forward_disagreements(seed: int, graphs: int) -> list[str]:
+    """The graphs whose value or tangent along some leaf differs between glassgrad's ``jvp`` and
+    ``torch.func.jvp`` (the direction is one leaf's: tangent 1 for it, a zero for each other leaf)."""
+    import torch
+
+    torch_engine = Torch()
+    found = []
+    for k in range(graphs):
+        rng = random.Random(seed * 1_000_003 + k)
+        program = random_program(rng, n_leaves=rng.randint(1, 3), n_ops=rng.randint(1, 8))
+        xs = leaf_values(program)
+        leaves = [Value(x) for x in xs]
+        scales = Glassgrad.scales(build(program, Glassgrad(), leaves), leaves)
+        ours, theirs = function_of_leaves(program, Glassgrad()), function_of_leaves(program, torch_engine)
+        for i in range(len(xs)):
+            direction = [1.0 if j == i else 0.0 for j in range(len(xs))]
+            value, tangent = autograd.jvp(ours, xs, direction)
+            their_value, their_tangent = torch.func.jvp(
+                theirs,
+                tuple(torch.tensor(x, dtype=torch.float64) for x in xs),
+                tuple(torch.tensor(t, dtype=torch.float64) for t in direction),
+            )
+            if not (agree(value, their_value.item()) and agree(tangent, their_tangent.item(), scales[i])):
+                found.append(
+                    f"graph {k} along leaf {i}: {program}\n  glassgrad {value, tangent}\n"
+                    f"  pytorch   {their_value.item(), their_tangent.item()}"
+                )
+                break
+    return found
 
 
 def agree(a: float, b: float, scale: float = 0.0) -> bool:
@@ -259,8 +333,12 @@ def main() -> int:
     found = disagreements(args.seed, args.graphs)
     for line in found[:20]:
         print(line)
-    print(f"{args.graphs} random graphs, {len(found)} disagreements with PyTorch")
-    return 1 if found else 0
+    print(f"{args.graphs} random graphs, {len(found)} disagreements with PyTorch in reverse mode")
+    forward = forward_disagreements(args.seed, args.graphs)
+    for line in forward[:20]:
+        print(line)
+    print(f"{args.graphs} random graphs, {len(forward)} disagreements with torch.func.jvp in forward mode")
+    return 1 if found or forward else 0
 
 
 if __name__ == "__main__":
