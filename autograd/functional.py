@@ -34,9 +34,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from autograd import ops
+from autograd import engine, ops
 from autograd.batch import is_batch
-from autograd.engine import Value, _unary, chain_rule, dot, tangent, this_thread, topological_order
+from autograd.engine import (
+    Value,
+    _unary,
+    chain_rule,
+    dot,
+    forward_pass,
+    tangent,
+    this_thread,
+    topological_order,
+)
 
 Argnums = int | Sequence[int]
 
@@ -134,10 +143,7 @@ def hessian(f: Callable[..., Any], mode: str = "reverse-over-reverse") -> Callab
         everything = tuple(range(n))
         first = grad(f, everything)
         if mode == "forward-over-reverse":
-            columns = [_jvp(first, args, {i: 1.0})[1] for i in range(n)]
-            return np.array([[_float(c[j]) for c in columns] for j in range(n)], dtype=np.float64).reshape(
-                n, n
-            )
+            return jacfwd(first)(*args).reshape(n, n)  # the Jacobian of the gradient, by forward mode
         rows = [grad(lambda *a, i=i: first(*a)[i], everything)(*args) for i in range(n)]
         return np.array([[_float(h) for h in row] for row in rows], dtype=np.float64).reshape(n, n)
 
@@ -163,12 +169,9 @@ class _Level:
         self.create_graph = create_graph  # compute tangents as Values, for an outer derivative
 
     def made(self, out: Value, op: ops.Op | None, parents: tuple[Value, ...]) -> None:
-        carried = [self.tangents.get(p) for p in parents]
-        for t in carried:
-            if t is not None:
-                break
-        else:  # (a constant, or nothing this level follows)
+        if not parents:  # a number becoming a constant
             return
+        carried = [self.tangents.get(p) for p in parents]
         mode = this_thread.mode
         watchers = mode.watchers
         mode.watchers = watchers[: watchers.index(self)]  # the outer levels follow this arithmetic
@@ -298,10 +301,11 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
 
 
 def jacfwd(f: Callable[..., Any], argnums: Argnums | None = None) -> Callable[..., NDArray[np.float64]]:
-    """A function that returns the Jacobian of ``f`` by forward mode: one ``jvp`` per input.
+    """A function that returns the Jacobian of ``f`` by forward mode: one forward pass per input.
 
-    Column j is ``f``'s derivative along input j, every output at once. The cheaper way when ``f``
-    has fewer inputs than outputs.
+    ``f`` runs once, recording its graph; then one pass over it per input carries that input's tangent
+    forward (``engine.forward_pass``), giving column j: every output's derivative along input j. The
+    cheaper way when ``f`` has fewer inputs than outputs.
 
     Args:
         f: a function of scalars returning a scalar or a sequence of scalars.
@@ -316,20 +320,15 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums | None = None) -> Callable[..
         >>> jacfwd(lambda x, y: (x * y, x + y, x.sin()))(2.0, 3.0).tolist()
         [[3.0, 2.0], [1.0, 1.0], [-0.4161468365471424, 0.0]]
     """
-
-    def wrapped(*args: Any) -> NDArray[np.float64]:
-        positions = _positions(argnums, len(args))
-        columns = [_jvp(f, args, {i: 1.0})[1] for i in positions]
-        return _matrix(columns, len(positions), by="column")
-
-    return wrapped
+    return _jacobian_of(f, argnums, "forward", "jacfwd")
 
 
 def jacrev(f: Callable[..., Any], argnums: Argnums | None = None) -> Callable[..., NDArray[np.float64]]:
     """A function that returns the Jacobian of ``f`` by reverse mode: one backward pass per output.
 
-    ``f`` runs once; row i is the gradient of output i, every input at once. The cheaper way when ``f``
-    has fewer outputs than inputs: a loss of a million weights has one.
+    ``f`` runs once, recording its graph; then one backward pass per output gives row i, the gradient of
+    output i: every input at once. The cheaper way when ``f`` has fewer outputs than inputs: a loss of
+    a million weights has one.
 
     Args:
         f: a function of scalars returning a scalar or a sequence of scalars.
@@ -343,19 +342,15 @@ def jacrev(f: Callable[..., Any], argnums: Argnums | None = None) -> Callable[..
         >>> jacrev(lambda x, y: (x * y, x + y, x.sin()))(2.0, 3.0).tolist()
         [[3.0, 2.0], [1.0, 1.0], [-0.4161468365471424, 0.0]]
     """
-
-    def wrapped(*args: Any) -> NDArray[np.float64]:
-        return _jacrev(f, args, _positions(argnums, len(args)))
-
-    return wrapped
+    return _jacobian_of(f, argnums, "reverse", "jacrev")
 
 
 def jacobian(f: Callable[..., Any], argnums: Argnums | None = None) -> Callable[..., NDArray[np.float64]]:
     """A function that returns the Jacobian of ``f``, by whichever mode takes fewer passes.
 
-    ``f`` runs once, recording its graph: that tells how many outputs it has. With fewer inputs than
-    outputs, forward mode (``jacfwd``: one pass per input); else reverse mode on that graph
-    (``jacrev``: one backward pass per output).
+    ``f`` runs once, recording its graph, which tells how many outputs it has. With fewer inputs than
+    outputs, one forward pass per input (as ``jacfwd``); else one backward pass per output (as
+    ``jacrev``). Either way over the same graph.
 
     Examples:
         >>> from autograd import jacobian
@@ -364,32 +359,42 @@ def jacobian(f: Callable[..., Any], argnums: Argnums | None = None) -> Callable[
         >>> jacobian(lambda x: (x, x * x, x**3))(2.0).tolist()              # 1 input: forward
         [[1.0], [4.0], [12.0]]
     """
+    return _jacobian_of(f, argnums, "auto", "jacobian")
+
+
+def _jacobian_of(
+    f: Callable[..., Any], argnums: Argnums | None, mode: str, what: str
+) -> Callable[..., NDArray[np.float64]]:
+    """The Jacobian function of ``jacfwd`` (mode "forward"), ``jacrev`` ("reverse") or ``jacobian``
+    ("auto": forward with fewer inputs than outputs): ``f`` recorded once, then passes over its graph."""
 
     def wrapped(*args: Any) -> NDArray[np.float64]:
         positions = _positions(argnums, len(args))
-        return _jacrev(f, args, positions, forward_if_cheaper=True)
+        inputs = [_fresh_input(a, what) if i in positions else _as_constant(a) for i, a in enumerate(args)]
+        token = _DEPTH.set(_DEPTH.get() + 1)
+        try:
+            out = f(*inputs)
+        finally:
+            _DEPTH.reset(token)
+        outs, single = _outputs(out, what)
+        if any(is_batch(o.data) for o in outs):
+            raise ValueError(f"{what}: f must return scalars; it returned a batch (reduce it first)")
+        wanted = [inputs[i] for i in positions]
+        if mode == "forward" or (mode == "auto" and len(wanted) < len(outs)):
+            order = topological_order(engine.sum(outs))  # every output's graph, in one order
+            columns = []
+            for x in wanted:  # one forward pass per input: column j, d outputs / d x_j
+                carried = dict(forward_pass(order, {x: 1.0}))
+                column = [0.0 if carried.get(o) is None else carried[o] for o in outs]
+                columns.append(column[0] if single else column)
+            return _matrix(columns, by="column")
+        rows = [_gradients(o, wanted, create_graph=False) for o in outs]  # one backward pass per output
+        return _matrix(rows[0] if single else rows, by="row")
 
     return wrapped
 
 
-def _jacrev(
-    f: Callable[..., Any], args: Sequence[Any], positions: tuple[int, ...], forward_if_cheaper: bool = False
-) -> NDArray[np.float64]:
-    inputs = [_fresh_input(a, "jacrev") if i in positions else _as_constant(a) for i, a in enumerate(args)]
-    token = _DEPTH.set(_DEPTH.get() + 1)
-    try:
-        out = f(*inputs)
-    finally:
-        _DEPTH.reset(token)
-    outs, single = _outputs(out, "jacobian")
-    if forward_if_cheaper and not single and len(positions) < len(outs):
-        return _matrix([_jvp(f, args, {i: 1.0})[1] for i in positions], len(positions), by="column")
-    wanted = [inputs[i] for i in positions]
-    rows = [_gradients(o, wanted, create_graph=False) for o in outs]
-    return _matrix(rows[0] if single else rows, len(positions), by="row")
-
-
-def _matrix(lines: Any, n: int, by: str) -> NDArray[np.float64]:
+def _matrix(lines: Any, by: str) -> NDArray[np.float64]:
     """The Jacobian from its columns (forward mode) or rows (reverse mode): ``(n,)`` for a scalar
     function, ``(outputs, n)`` for a sequence."""
     a = np.array(

@@ -155,7 +155,7 @@ class Op:
             23.0
         """
         if self.jvp is not None:
-            return self.jvp(tangents, out, *inputs)
+            return None if all(t is None for t in tangents) else self.jvp(tangents, out, *inputs)
         local = None if self.grads is None else self.grads(out, *inputs)
         total = None
         for i, t in enumerate(tangents):

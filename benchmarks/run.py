@@ -6,7 +6,9 @@ Workloads (see ``workloads.py``): W0 the engine on a 100,000-op mixed graph; W1 
 expression; W2 micrograd's demo training step (MLP 2-16-16-1, 100 moons, hinge + L2, one SGD step);
 W3 a chain of n nodes, forward and backward, n = 10^4 .. 10^6; W4 memory of W2, and memory over
 10,000 training steps; W5 one epoch of a digits-sized problem (1,797 x 64, 10 classes, MLP 64-32-10,
-cross-entropy, minibatches of 32); and the explorer page of W2's graph on 5 samples (its size, and how
+cross-entropy, minibatches of 32); W6 the Jacobian of a tall, a square and a wide function by forward
+mode and by reverse mode (glassgrad's ``jacfwd``, ``jacrev`` and ``jacobian``, and ``torch.func``'s); and
+the explorer page of W2's graph on 5 samples (its size, and how
 soon it answers in headless Chromium: ``explorer.py``). Every figure is a median of repeated runs, taken
 in this one run, and the ratios compare systems measured together. micrograd, torch and the browser
 are optional: a missing one is reported as skipped.
@@ -199,6 +201,31 @@ def w4_memory(quick: bool) -> Result:
     return out
 
 
+def w6_jacobians(reps: int) -> Result:
+    """W6: the Jacobian of f: R^n -> R^m by forward mode (n passes) and reverse mode (1 + m passes),
+    for a tall, a square and a wide f; ``jacobian`` should track the faster of the two."""
+    out: Result = {}
+    for n, m in w.W6_SHAPES:
+        rows = timed(
+            {
+                "f alone": lambda n=n, m=m: w.w6_glassgrad(n, m, "f alone"),
+                "glassgrad jacfwd": lambda n=n, m=m: w.w6_glassgrad(n, m, "jacfwd"),
+                "glassgrad jacrev": lambda n=n, m=m: w.w6_glassgrad(n, m, "jacrev"),
+                "glassgrad jacobian": lambda n=n, m=m: w.w6_glassgrad(n, m, "jacobian"),
+                "torch.func jacfwd": lambda n=n, m=m: w.w6_torch(n, m, "jacfwd"),
+                "torch.func jacrev": lambda n=n, m=m: w.w6_torch(n, m, "jacrev"),
+            },
+            reps * 4,
+            budget=20,
+        )
+        table(f"W6 Jacobian of f: R^{n} -> R^{m} (forward: {n} passes; reverse: 1 + {m})", rows, "f alone")
+        forward_over_reverse = ratio(rows["glassgrad jacfwd"], rows["glassgrad jacrev"])
+        if forward_over_reverse is not None:
+            print(f"  jacfwd / jacrev: {forward_over_reverse:.2f}x")
+        out[f"n={n} m={m}"] = {**rows, "jacfwd / jacrev": forward_over_reverse}
+    return out
+
+
 def freeze_imports() -> None:
     """Import the optional systems now and move every object alive to the GC's permanent generation.
 
@@ -316,6 +343,8 @@ def main() -> Result:
         "W5 one epoch, digits-sized (1797 x 64, 10 classes, MLP 64-32-10, batches of 32)", w5, "torch batched"
     )
     results["W5"] = w5
+
+    results["W6"] = w6_jacobians(reps)
 
     results["explorer"] = explorer.report(samples=5, repeats=1 if args.quick else 3)
 

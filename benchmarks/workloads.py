@@ -480,3 +480,55 @@ def w5_numpy() -> Step:
             W1, b1, W2, b2 = W1 - 0.1 * gW1, b1 - 0.1 * gb1, W2 - 0.1 * gW2, b2 - 0.1 * gb2
 
     return step
+
+
+# ------------------------------------------------------------------------------------ W6
+# The Jacobian of f: R^n -> R^m by each mode: forward mode takes one pass per input, reverse mode one
+# backward pass per output, each pass over the whole graph. f is a small network with a shared trunk,
+# h = tanh(A tanh(B x)) of width 8, then y_j = sin(c_j · h): every output depends on every input.
+W6_SHAPES = ((1, 32), (8, 8), (32, 1))
+W6_WIDTH = 8
+
+
+def _w6_constants(n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(n * 1000 + m)
+    scale = lambda rows, cols: rng.uniform(-1.0, 1.0, (rows, cols)) / np.sqrt(cols)  # noqa: E731
+    return scale(W6_WIDTH, n), scale(W6_WIDTH, W6_WIDTH), scale(m, W6_WIDTH)
+
+
+def w6_function(n: int, m: int) -> Callable[..., tuple[Value, ...]]:
+    """f on glassgrad Values: n scalar arguments, m outputs."""
+    b, a, c = (w.tolist() for w in _w6_constants(n, m))
+
+    def f(*xs: Value) -> tuple[Value, ...]:
+        h = [autograd.dot(row, xs).tanh() for row in b]
+        h = [autograd.dot(row, h).tanh() for row in a]
+        return tuple(autograd.dot(row, h).sin() for row in c)
+
+    return f
+
+
+def w6_point(n: int) -> list[float]:
+    return np.linspace(-1.0, 1.0, n).tolist()
+
+
+def w6_glassgrad(n: int, m: int, mode: str) -> Step:
+    """``jacfwd``, ``jacrev`` or ``jacobian`` of f at one point; ``"f alone"``: f once, for scale."""
+    f, x = w6_function(n, m), w6_point(n)
+    if mode == "f alone":
+        return lambda: f(*[Value(v) for v in x])
+    transform = {"jacfwd": autograd.jacfwd, "jacrev": autograd.jacrev, "jacobian": autograd.jacobian}[mode]
+    jac = transform(f)
+    return lambda: jac(*x)
+
+
+def w6_torch(n: int, m: int, mode: str) -> Step:
+    """``torch.func.jacfwd`` or ``jacrev`` of f on a 1-D float64 tensor (vmapped over the basis: one
+    vectorised pass, as a PyTorch user would write it)."""
+    torch = _torch()
+    b, a, c = (torch.tensor(w) for w in _w6_constants(n, m))
+    x = torch.tensor(w6_point(n), dtype=torch.float64)
+    jac = {"jacfwd": torch.func.jacfwd, "jacrev": torch.func.jacrev}[mode](
+        lambda v: torch.sin(c @ torch.tanh(a @ torch.tanh(b @ v)))
+    )
+    return lambda: jac(x)

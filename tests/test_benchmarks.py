@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
@@ -46,3 +47,18 @@ def test_what_make_instructions_counts_runs(name: str) -> None:
     step = instructions._step(name)  # what benchmarks/instructions.py runs under valgrind
     step()
     step()
+
+
+@pytest.mark.parametrize(("n", "m"), w.W6_SHAPES)
+def test_every_w6_system_computes_the_same_jacobian(n: int, m: int) -> None:
+    expected = w.w6_glassgrad(n, m, "jacrev")()
+    assert expected.shape == (m, n)
+    assert np.abs(expected).sum() > 0
+    for mode in ("jacfwd", "jacobian"):
+        assert np.allclose(w.w6_glassgrad(n, m, mode)(), expected, rtol=1e-13, atol=1e-15), mode
+    try:
+        for mode in ("jacfwd", "jacrev"):
+            theirs = w.w6_torch(n, m, mode)().numpy()
+            assert np.allclose(theirs.reshape(expected.shape), expected, rtol=1e-12, atol=1e-14), mode
+    except w.Unavailable as missing:
+        pytest.skip(f"optional system not installed: {missing}")

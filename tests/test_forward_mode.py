@@ -174,20 +174,41 @@ def test_jacfwd_and_jacrev_agree_and_have_the_shapes_of_jax() -> None:
 
 
 @pytest.mark.parametrize(("n", "m", "forward"), [(1, 5, True), (2, 3, True), (3, 3, False), (4, 1, False)])
-def test_jacobian_takes_the_mode_with_fewer_passes(n: int, m: int, forward: bool) -> None:
-    calls = 0
-    f = _polynomial_family(n, m)
+def test_jacobian_takes_the_mode_with_fewer_passes(
+    n: int, m: int, forward: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autograd import functional
 
-    def counted(*xs: Any) -> Any:
+    calls = {"f": 0, "forward passes": 0, "backward passes": 0}
+
+    def counting(name: str, fn: Any) -> Any:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return fn(*args, **kwargs)
+
+        return counted
+
+    f = _polynomial_family(n, m)
+    monkeypatch.setattr(functional, "forward_pass", counting("forward passes", functional.forward_pass))
+    monkeypatch.setattr(functional, "chain_rule", counting("backward passes", functional.chain_rule))
+    point = [0.5 + k for k in range(n)]
+    j = jacobian(counting("f", f))(*point)
+    # f runs once, recording its graph; then n forward passes over it, or m backward passes
+    assert calls == {"f": 1, "forward passes": n if forward else 0, "backward passes": 0 if forward else m}
+    monkeypatch.undo()
+    assert np.array_equal(j, jacfwd(f)(*point) if forward else jacrev(f)(*point))
+
+
+def test_jvp_runs_f_once_with_its_tangents() -> None:
+    calls = 0
+
+    def f(x: Any, y: Any) -> Any:
         nonlocal calls
         calls += 1
-        return f(*xs)
+        return x * y
 
-    point = [0.5 + k for k in range(n)]
-    j = jacobian(counted)(*point)
-    # f runs once to count its outputs; forward mode then runs it once per input, reverse mode never again
-    assert calls == (1 + n if forward else 1)
-    assert np.array_equal(j, jacfwd(f)(*point) if forward else jacrev(f)(*point))
+    assert jvp(f, (2.0, 3.0), (1.0, 1.0)) == (6.0, 5.0)
+    assert calls == 1
 
 
 def test_vjp_gives_the_rows_and_can_be_called_again() -> None:
