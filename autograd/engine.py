@@ -8,6 +8,11 @@ topological order:
 
     grad(parent) += grad(node) * d node / d parent      for every edge, children before parents
 
+Forward mode (``forward_pass`` over a graph, or ``autograd.jvp`` as each Value is made) applies the
+same local derivatives the other way, parents before children:
+
+    tangent(node) = sum of d node / d parent * tangent(parent)      over the node's parents
+
 Examples:
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> c = a * b + a            # c = a*b + a

@@ -19,11 +19,12 @@ An op of your own is usually written in the first form; ``check=True`` compares 
 differences when it is defined.
 
 That is all the engine needs to know about an operation: the backward pass in ``engine.py`` applies
-these rules and nothing else. Every rule is written once and used three ways: on plain floats (or
+these rules and nothing else. Every rule is written once and used four ways: on plain floats (or
 arrays of them, in batched mode) for an ordinary ``backward()``; on ``Value`` objects for
 ``backward(create_graph=True)``, where the derivative arithmetic is itself recorded on the graph so that
-it can be differentiated again (``grad(grad(f))``); and by ``autograd.compile``, which runs it on names
-to write it out as code. The functions ``div``, ``log``, ``exp`` ... below, which rules call, pick the
+it can be differentiated again (``grad(grad(f))``); by forward mode (``autograd.jvp``), where an input's
+tangent takes the place of ``g`` and the result's tangent is the sum of what the inputs would receive
+(``Op.tangent``); and by ``autograd.compile``, which runs it on names to write it out as code. The functions ``div``, ``log``, ``exp`` ... below, which rules call, pick the
 function of ``MATH`` for numbers, or the ``Value`` method of that name; a rule of your own may call
 them too.
 
