@@ -78,14 +78,10 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
             if i >= len(args):
                 raise ValueError(f"argnums {i} is out of range for {len(args)} positional arguments")
         # Inside an outer grad (its f is running, or our inputs are its Values), record our derivative.
-        nested = _DEPTH.get() > 0 or any(isinstance(a, Value) for a in args)
+        nested = _nested(*args)
         # Numbers not differentiated still become (constant) Values, so f can call Value methods on them.
         inputs = [_fresh_input(a, "grad") if i in positions else _as_constant(a) for i, a in enumerate(args)]
-        token = _DEPTH.set(_DEPTH.get() + 1)
-        try:
-            out = f(*inputs)
-        finally:
-            _DEPTH.reset(token)
+        out, _ = _run(f, inputs, False, "grad")
         if not isinstance(out, Value):
             if isinstance(out, numbers.Real):  # f does not depend on its inputs
                 out = Value(float(out))
@@ -186,7 +182,9 @@ class _Level:
         """(Forward mode has nothing to do with a backward pass's steps.)"""
 
 
-def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+def jvp(
+    f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], *, has_aux: bool = False
+) -> tuple[Any, ...]:
     """``f(*primals)`` and its derivative along ``tangents``: a Jacobian-vector product, forward mode.
 
     One pass of ``f`` in which every number carries a tangent (the dual number ``x + t ε``): each op
@@ -200,11 +198,13 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
             number, or a tuple or list of them.
         primals: the point: one real number (or 1-D array, in batched mode) per argument of ``f``.
         tangents: the direction: one per primal, of its kind (a number, or an array of its length).
+        has_aux: ``f`` returns a pair ``(output, aux)``, and ``aux`` (anything) is handed back as it is.
 
     Returns:
         ``(f(*primals), tangent)``, each a float (or array), or a tuple of them when ``f`` returns a
-        sequence. Inside another derivative (its inputs are Values) they are Values that can be
-        differentiated again: ``jvp(grad(f), ...)`` is a Hessian-vector product.
+        sequence; ``(output, tangent, aux)`` with ``has_aux``. Inside another derivative (its inputs
+        are Values) they are Values that can be differentiated again: ``jvp(grad(f), ...)`` is a
+        Hessian-vector product.
 
     Raises:
         TypeError: ``primals`` or ``tangents`` is not a sequence of numbers, or ``f`` returns something
@@ -225,33 +225,26 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         )
     for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
         _check_tangent(p, t, i)
-    return _jvp(f, primals, dict(enumerate(tangents)))
-
-
-def _jvp(f: Callable[..., Any], primals: Sequence[Any], seeds: dict[int, Any]) -> tuple[Any, Any]:
-    """``jvp`` with tangents for the arguments at the positions ``seeds`` names only (the others carry
-    none: a Jacobian's column for one input is not touched by the other inputs' edge values)."""
-    nested = _DEPTH.get() > 0 or any(isinstance(a, Value) for a in (*primals, *seeds.values()))
-    inputs = [_fresh_input(a, "jvp") if i in seeds else _as_constant(a) for i, a in enumerate(primals)]
-    level = _Level({inputs[i]: _float_or(t) for i, t in seeds.items()}, create_graph=nested)
+    nested = _nested(*primals, *tangents)
+    inputs = [_fresh_input(a, "jvp") for a in primals]
+    level = _Level({x: _float_or(t) for x, t in zip(inputs, tangents, strict=True)}, create_graph=nested)
     mode = this_thread.mode
     mode.saved.append(mode.watchers)
-    mode.watchers = (*mode.watchers, level)
-    token = _DEPTH.set(_DEPTH.get() + 1)
+    mode.watchers = (*mode.watchers, level)  # every Value made from now on carries its tangent
     try:
-        out = f(*inputs)
+        out, aux = _run(f, inputs, has_aux, "jvp")
     finally:
-        _DEPTH.reset(token)
         mode.watchers = mode.saved.pop()
     outs, single = _outputs(out, "jvp")
     values = [o if nested else o.data for o in outs]
     ts = [level.tangents.get(o, 0.0) for o in outs]
     if not nested:
         ts = [_zero_like(t, o) for t, o in zip(ts, outs, strict=True)]
-    return (values[0], ts[0]) if single else (tuple(values), tuple(ts))
+    result = (values[0], ts[0]) if single else (tuple(values), tuple(ts))
+    return (*result, aux) if has_aux else result
 
 
-def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """``f(*primals)`` and a function that pulls cotangents back: a vector-Jacobian product, reverse mode.
 
     ``f`` runs once, recording its graph; ``vjp_fn(cotangents)`` then runs one backward pass from the
@@ -263,10 +256,12 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
         f: a function of scalars written with Value operations, returning a Value or number, or a
             tuple or list of them.
         primals: the point, one real number per argument of ``f``.
+        has_aux: ``f`` returns a pair ``(output, aux)``, and ``aux`` (anything) is handed back as it is.
 
     Returns:
-        ``(f(*primals), vjp_fn)``; ``vjp_fn`` takes one cotangent per output (a number for a single
-        output, a sequence for a sequence) and returns a tuple with one gradient per primal.
+        ``(f(*primals), vjp_fn)``, or ``(output, vjp_fn, aux)`` with ``has_aux``. ``vjp_fn`` takes one
+        cotangent per output (a number for a single output, a sequence for a sequence) and returns a
+        tuple with one gradient per primal.
 
     Examples:
         >>> from autograd import vjp
@@ -274,13 +269,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
         >>> out, vjp_fn((1.0, 0.0)), vjp_fn((0.0, 1.0))      # the rows of the Jacobian
         ((6.0, 5.0), (3.0, 2.0), (1.0, 1.0))
     """
-    nested = _DEPTH.get() > 0 or any(isinstance(a, Value) for a in primals)
+    nested = _nested(*primals)
     inputs = [_fresh_input(a, "vjp") for a in primals]
-    token = _DEPTH.set(_DEPTH.get() + 1)
-    try:
-        out = f(*inputs)
-    finally:
-        _DEPTH.reset(token)
+    out, aux = _run(f, inputs, has_aux, "vjp")
     outs, single = _outputs(out, "vjp")
 
     def vjp_fn(cotangents: Any) -> tuple[Any, ...]:
@@ -295,9 +286,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
         grads = _gradients(root, inputs, create_graph=nested)
         return tuple(g if nested else _zero_like(g, x) for g, x in zip(grads, inputs, strict=True))
 
-    return (outs[0] if nested else outs[0].data) if single else tuple(
-        o if nested else o.data for o in outs
-    ), vjp_fn
+    values = [o if nested else o.data for o in outs]
+    result = (values[0] if single else tuple(values), vjp_fn)
+    return (*result, aux) if has_aux else result
 
 
 def jacfwd(f: Callable[..., Any], argnums: Argnums | None = None) -> Callable[..., NDArray[np.float64]]:
@@ -371,11 +362,7 @@ def _jacobian_of(
     def wrapped(*args: Any) -> NDArray[np.float64]:
         positions = _positions(argnums, len(args))
         inputs = [_fresh_input(a, what) if i in positions else _as_constant(a) for i, a in enumerate(args)]
-        token = _DEPTH.set(_DEPTH.get() + 1)
-        try:
-            out = f(*inputs)
-        finally:
-            _DEPTH.reset(token)
+        out, _ = _run(f, inputs, False, what)
         outs, single = _outputs(out, what)
         if any(is_batch(o.data) for o in outs):
             raise ValueError(f"{what}: f must return scalars; it returned a batch (reduce it first)")
@@ -413,6 +400,26 @@ def _gradients(out: Value, inputs: list[Value], create_graph: bool) -> list[Any]
         if node in wanted
     }
     return [found.get(x, 0.0) for x in inputs]
+
+
+def _nested(*args: Any) -> bool:
+    """Whether this derivative is taken inside another (an outer ``grad`` or ``jvp`` is running its
+    ``f``, or hands us Values): then it is recorded, to be differentiated again."""
+    return _DEPTH.get() > 0 or any(isinstance(a, Value) for a in args)
+
+
+def _run(f: Callable[..., Any], inputs: list[Any], has_aux: bool, what: str) -> tuple[Any, Any]:
+    """``f(*inputs)`` counted as a derivative's ``f`` (see ``_nested``), and its aux (None without)."""
+    token = _DEPTH.set(_DEPTH.get() + 1)
+    try:
+        out = f(*inputs)
+    finally:
+        _DEPTH.reset(token)
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple | list) and len(out) == 2):
+        raise TypeError(f"{what}: with has_aux=True, f must return a pair (output, aux), got {out!r}")
+    return out[0], out[1]
 
 
 def _fresh_input(x: Any, what: str) -> Value:

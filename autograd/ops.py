@@ -24,9 +24,9 @@ arrays of them, in batched mode) for an ordinary ``backward()``; on ``Value`` ob
 ``backward(create_graph=True)``, where the derivative arithmetic is itself recorded on the graph so that
 it can be differentiated again (``grad(grad(f))``); by forward mode (``autograd.jvp``), where an input's
 tangent takes the place of ``g`` and the result's tangent is the sum of what the inputs would receive
-(``Op.tangent``); and by ``autograd.compile``, which runs it on names to write it out as code. The functions ``div``, ``log``, ``exp`` ... below, which rules call, pick the
-function of ``MATH`` for numbers, or the ``Value`` method of that name; a rule of your own may call
-them too.
+(``Op.tangent``); and by ``autograd.compile``, which runs it on names to write it out as code. The
+functions ``div``, ``log``, ``exp`` ... below, which rules call, pick the function of ``MATH`` for
+numbers, or the ``Value`` method of that name; a rule of your own may call them too.
 
 Examples:
     >>> EXP.value(0.0), EXP.vjp(1.0, 1.0, 0.0)

@@ -457,3 +457,12 @@ def test_jacobians_refuse_bad_argnums() -> None:
         jacfwd(lambda x, y: x * y, argnums=2)(1.0, 2.0)
     with pytest.raises(ValueError, match="at least one argument"):
         jacrev(lambda: Value(1.0))()
+
+
+def test_has_aux_hands_back_what_f_returns_beside_its_output() -> None:
+    value, tangent, aux = jvp(lambda x: (x * x, {"note": "seen"}), (3.0,), (1.0,), has_aux=True)
+    assert (value, tangent, aux) == (9.0, 6.0, {"note": "seen"})
+    out, pull, aux = vjp(lambda x: (x * x, "aux"), 3.0, has_aux=True)
+    assert (out, pull(1.0), aux) == (9.0, (6.0,), "aux")
+    with pytest.raises(TypeError, match="with has_aux=True, f must return a pair"):
+        jvp(lambda x: x, (1.0,), (1.0,), has_aux=True)
