@@ -164,7 +164,7 @@ def draw_dot(
             list of names, or a function ``scope -> bool``; ``False`` for none. ``None`` (the default)
             folds each innermost scope (in ``nn``, each neuron) when the graph has more than
             ``FOLD_ABOVE`` (200) Values, and says so in the picture; a smaller graph is drawn whole.
-        digits: significant digits for data and grad.
+        digits: significant digits for data, tangent and grad.
         grads: gradients to show instead of ``.grad``, keyed by ``id(value)`` (``backward_steps`` uses it).
         highlight: a Value to outline, such as the node being processed.
         tangents: seed tangents of a forward-mode pass, ``{value: number}`` (``{x: 1.0}``: along x).
@@ -248,7 +248,7 @@ def draw_dot(
         t = carried.get(id(v))
         return (0.0 if t is None else t), id(v) in carried
 
-    # Compact: boxes stack label, data and grad; op ellipses fit their text; ranks sit close.
+    # Compact: boxes stack label, data, tangent and grad; op ellipses fit their text; ranks sit close.
     dot = Picture(
         format=format,
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "ranksep": "0.25", "nodesep": "0.12"},
