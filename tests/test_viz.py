@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,16 @@ from helpers import needs_renderer
 
 import autograd
 import nn
-from autograd import Value, scope
-from autograd.viz import Picture, backward_steps, draw_dot, has_system_graphviz, render, render_svg
+from autograd import Value, jvp, scope
+from autograd.viz import (
+    Picture,
+    backward_steps,
+    draw_dot,
+    forward_steps,
+    has_system_graphviz,
+    render,
+    render_svg,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -468,3 +477,126 @@ def test_layers_sit_side_by_side_not_in_a_staircase() -> None:
     spans = [x_span(f"Layer {k}") for k in range(3)]
     assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]  # each layer right of the one before
     assert size_pt(svg)[1] < size_pt(svg)[0]  # so the picture is wider than tall, as the graph runs
+
+
+# ---------------------------------------------------------------------------------- forward mode
+def numbers_of(box: ET.Element) -> dict[str, str]:
+    """A Value box's rows by their first word: {"data": "0.5", "tangent": "-2", ...} (the label left out)."""
+    rows = [t.split(" ", 1) for t in texts(box)]
+    return {row[0]: row[1] for row in rows if len(row) == 2}
+
+
+def tangents_by_finite_differences(build: Callable[[float], Value], x: float, h: float = 1e-6) -> list[float]:
+    """d node / d x for every node of ``build(x)``'s graph, in topological order, by central differences
+    (the graph has the same shape at x + h and x - h, so its nodes pair up by position)."""
+    up, down = (autograd.topological_order(build(x + s * h)) for s in (1, -1))
+    return [(float(a.data) - float(b.data)) / (2 * h) for a, b in zip(up, down, strict=True)]
+
+
+def test_forward_picture_shows_each_tangent_beside_data_and_grad(backend: str) -> None:
+    v, loss = neuron_graph()
+    loss.backward()
+    x1 = v["x1"]
+    svg = parse(render_svg(draw_dot(loss, tangents={x1: 1.0}), backend=backend))
+    boxes = record_nodes(svg)
+    order = autograd.topological_order(loss)
+    assert len(boxes) == len(order)
+    # label, data, tangent, grad: the forward-mode number between the Value and its gradient
+    assert [t.split(" ")[0] for t in texts(boxes["a"])] == ["a", "data", "tangent", "grad"]
+    assert texts(boxes["constant 1"]) == ["constant 1"]  # a constant shows a tangent only if seeded
+
+    expected = tangents_by_finite_differences(neuron_graph_at, x1.data)
+    for node, slope in zip(order, expected, strict=True):
+        if node.label:  # the named boxes: the leaves, a, y and loss
+            shown = numbers_of(boxes[node.label])
+            assert float(shown["tangent"]) == pytest.approx(slope, rel=1e-3, abs=1e-9), node.label
+    assert float(numbers_of(boxes["loss"])["tangent"]) == pytest.approx(x1.grad, rel=1e-3)  # = d loss / d x1
+    assert numbers_of(boxes["w1"])["tangent"] == "0"  # depends on no seed
+
+
+def neuron_graph_at(x1: float) -> Value:
+    """``neuron_graph``'s loss with x1 moved (the same graph, node for node)."""
+    v, _ = neuron_graph()
+    with scope("neuron"):
+        a = v["w1"] * Value(x1, label="x1") + v["w2"] * v["x2"]
+        a.label = "a"
+        y = a.tanh()
+        y.label = "y"
+    loss = (y - 1.0) ** 2
+    loss.label = "loss"
+    return loss
+
+
+@needs_renderer
+def test_forward_picture_is_coloured_by_tangent_and_readable() -> None:
+    v, loss = neuron_graph()
+    plain = parse(render_svg(draw_dot(loss, show="data", color=None)))
+    pic = draw_dot(loss, tangents={v["w2"]: 1.0}, show="data", color="tangent")
+    svg = parse(render_svg(pic))
+    boxes = record_nodes(svg)
+    for name, box in boxes.items():
+        t = float(numbers_of(box).get("tangent", "0"))
+        r, _, b = (int(fill(box)[i : i + 2], 16) for i in (1, 3, 5))
+        assert (b > r) == (t > 0) and (r > b) == (t < 0), (name, t, fill(box))
+        if t == 0:
+            assert fill(box) == "#ffffff"
+    assert float(numbers_of(boxes["w2"])["tangent"]) == 1.0 and fill(boxes["x1"]) == "#ffffff"
+    # one row more per box: a little taller than the picture without tangents, and readable
+    assert size_pt(plain)[1] < size_pt(svg)[1] <= 1.6 * size_pt(plain)[1]
+    assert size_pt(svg)[0] <= 1.2 * size_pt(plain)[0]  # (a tangent row is a little wider than data)
+    assert text_px_at(svg, 800) >= 8
+    keyed = parse(render_svg(draw_dot(loss, tangents={v["w2"]: 1.0}, color="tangent", legend=True)))
+    key = [g for g in groups(keyed, "cluster") if title(g) == "cluster_legend"]
+    assert texts(key[0])[0] == "tangent"
+    top_down = draw_dot(loss, "svg", "TB", tangents={v["w2"]: 1.0}, show="data")
+    assert "{ w2 | data -0.9 | tangent 1 }" in top_down.source
+
+
+@needs_renderer
+def test_forward_steps_one_picture_per_step_tangents_so_far() -> None:
+    v, loss = neuron_graph()
+    pictures = list(forward_steps(loss, {v["x1"]: 1.0}))
+    interior = [n for n in autograd.topological_order(loss) if n.parents]
+    assert len(pictures) == len(interior)
+    assert all(n.grad == 0.0 for n in autograd.topological_order(loss))
+    first, last = (record_nodes(parse(render_svg(p))) for p in (pictures[0], pictures[-1]))
+    assert numbers_of(first["x1"])["tangent"] == "1" and numbers_of(first["w1"])["tangent"] == "0"
+    assert numbers_of(first["loss"])["tangent"] == "—" and fill(first["loss"]) == "#e6e6e6"  # not yet
+    assert "grad" not in numbers_of(first["x1"])  # the forward film shows data and tangents
+    # each picture adds one tangent, that of the node it outlines
+    for k, picture in enumerate(pictures):
+        boxes = record_nodes(parse(render_svg(picture)))
+        dashes = [n for n, box in boxes.items() if numbers_of(box).get("tangent") == "—"]
+        assert len(dashes) == len(interior) - (k + 1)
+        assert picture.source.count("penwidth=3") == 1
+    loss_tangent = jvp(neuron_graph_at_value, [v["x1"].data], [1.0])[1]
+    assert float(numbers_of(last["loss"])["tangent"]) == pytest.approx(loss_tangent, rel=1e-3)
+
+
+def neuron_graph_at_value(x1: Value) -> Value:
+    """``neuron_graph``'s loss as a function of x1, for ``autograd.jvp``."""
+    v, _ = neuron_graph()
+    y = (v["w1"] * x1 + v["w2"] * v["x2"]).tanh()
+    return (y - 1.0) ** 2
+
+
+def test_forward_pictures_refuse_bad_tangents_and_options() -> None:
+    v, loss = neuron_graph()
+    with pytest.raises(ValueError, match=r"color='tangent' needs the seed tangents"):
+        draw_dot(loss, color="tangent")
+    with pytest.raises(ValueError, match=r"carried needs the seed tangents"):
+        draw_dot(loss, carried={})
+    with pytest.raises(TypeError, match=r"draw_dot: tangents must be a dict.*got list"):
+        draw_dot(loss, tangents=[v["x1"]])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"draw_dot: tangents seeds elsewhere, which is not in the graph"):
+        draw_dot(loss, tangents={Value(1.0, label="elsewhere"): 1.0})
+    with pytest.raises(
+        TypeError, match=r"forward_steps: the tangent of x1 must be a real number, got NoneType"
+    ):
+        forward_steps(loss, {v["x1"]: None})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match=r"forward_steps: tangents seeds both a and x1"):
+        forward_steps(loss, {v["x1"]: 1.0, v["a"]: 1.0})
+    with pytest.raises(ValueError, match="show"):  # the drawing options, checked before the first picture
+        forward_steps(loss, {v["x1"]: 1.0}, show="everything")
+    with pytest.raises(TypeError, match="forward_steps takes a Value"):
+        forward_steps(1.0, {})  # type: ignore[arg-type]
