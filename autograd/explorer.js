@@ -385,10 +385,6 @@
       const op = esc(values[step.node].op);
       text += `${bold(step.node)} (${op}) has gradient ${up} and sends ${sends.join(", ")}.`;
       if (k === steps) text += " Every gradient is computed.";
-      if (k === steps && forward) {
-        const sum = esc(forward.same.sum);
-        text += ` Σ grad × tangent over the seeds = ${sum}, the tangent of ${bold(root)}.`;
-      }
     }
     return text;
   }
