@@ -399,11 +399,12 @@
   // fit (measured once, at the widest it gets: the tangent computed).
   const shrink = [];
   if (forward) {
-    const lines = gradText.map((t, i) => t && Object.assign(t, { textContent: `tangent ${forward.box[i][0]}` }));
-    lines.forEach((t, i) => {
+    gradText.forEach((t, i) => t && (t.textContent = `tangent ${forward.box[i][0]}`)); // (then one layout)
+    gradText.forEach((t, i) => {
       const room = t && box[i].querySelector("polygon, path").getBBox().width - 6;
-      const need = t && t.getComputedTextLength();
-      if (need > room) shrink[i] = `${(Number(t.getAttribute("font-size")) * room) / need}px`;
+      if (t && t.getComputedTextLength() > room) {
+        shrink[i] = `${(Number(t.getAttribute("font-size")) * room) / t.getComputedTextLength()}px`;
+      }
     });
   }
 
@@ -413,9 +414,9 @@
     shown = values.map((_, i) => (madeAt[i] > f ? unknown : forward.box[i]));
     let text = `Forward step ${f} of ${steps}: `;
     if (f === 0) {
-      const seeds = forward.seeded.map((i) => `${bold(i)} ${esc(tangentOf(i))}`);
-      text += `the forward pass starts at the seeded tangents, ${seeds.join(", ")}; other leaves carry none
-        (0). Press → to take a step.`;
+      const seeds = forward.seeded.map((i) => `${esc(tangentOf(i))} for ${bold(i)}`);
+      text += `the forward pass starts from the tangents given, ${seeds.join(", ")}; other leaves carry
+        none (0). Press → to take a step.`;
     } else {
       const step = forward.steps[f - 1];
       const carried = step.terms.filter(([, , t]) => t !== null);
