@@ -9,6 +9,13 @@
 //   start      [gradText, fill, ink] of the root's box before any step; unknown: [fill, ink] of a box
 //              not computed yet
 //   fold       start with the innermost scopes (the neurons) folded: a big graph
+//   forward    only on a page given tangents: the forward pass along them (see "the forward pass" below)
+//     tangent[i] Value i's tangent (text; null: it depends on no seeded Value, so 0); box[i] as its
+//                box shows it, [text, fill, ink]; seeded: the Values given a tangent
+//     steps[f]   {node, terms: [[input, localText, tangentText, termText]]}: what step f + 1 computes
+//                (null texts: an input that carries no tangent)
+//     same       {terms: [[seed, gradText, tangentText, productText]], sum, root}: the root's derivative
+//                along the seeds, by the backward pass (sum of grad × tangent) and by the forward one
 // Plain JavaScript, no framework; nothing is loaded from the network.
 (() => {
   "use strict";
@@ -22,7 +29,11 @@
   const search = $("search");
   const values = data.values;
   const root = values.length - 1;
-  const last = data.steps.length;
+  // One step control for both passes: with tangents, positions 0..F are the forward pass (F steps), and
+  // the backward pass's steps follow from F + 1 (its step 0) on; without, the backward pass alone.
+  const forward = data.forward;
+  const ahead = forward ? forward.steps.length + 1 : 0;
+  const last = ahead + data.steps.length;
   const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
   const esc = (s) =>
     String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -97,6 +108,7 @@
     return [g, { x: b.x + b.width / 2, y: b.y + b.height / 2 }];
   }));
 
+  let legendName = null; // the legend's title: what the fills show, a box's gradient (or its tangent)
   const scopes = [];
   for (const g of svg.querySelectorAll("g.cluster")) {
     const shape = g.querySelector("path, polygon");
@@ -127,7 +139,7 @@
   // The legend's swatches, as HTML in the bar; the cluster goes.
   function legend(cluster, swatches) {
     const bar = $("legend");
-    bar.append(cluster.querySelector("text").textContent);
+    legendName = bar.appendChild(document.createTextNode(cluster.querySelector("text").textContent));
     swatches.sort((a, b) => middle.get(a).x - middle.get(b).x);
     for (const n of swatches) {
       const swatch = document.createElement("span");
@@ -312,56 +324,119 @@
   $("zoom-out").addEventListener("click", () => zoom(0.8));
   $("fit").addEventListener("click", fit);
 
-  // ------------------------------------------------------------------ the backward pass, step by step
+  // ------------------------------------------------------------------ the passes, step by step
   const gradText = values.map((_, i) =>
     box[i] ? [...box[i].querySelectorAll("text")].find((t) => t.textContent.startsWith("grad ")) : undefined,
   );
   const unknown = ["—", ...data.unknown];
   const playButton = $("play");
   const stepInfo = $("step-info");
+  const stepLabel = document.querySelector('label[for="step"]');
+  const legendTitle = $("legend").title;
   let timer = null;
-  let shown = []; // shown[i]: Value i's gradient as its box shows it at this step: [text, fill, ink]
+  let shown = []; // shown[i]: Value i's gradient (its tangent, in the forward pass) as its box shows it now
+  let inForward = false; // is the step control in the forward pass?
+
+  // Position k of the step control: [in the forward pass?, the step of that pass].
+  const position = (k) => (k < ahead ? [true, k] : [false, k - ahead]);
+  const bold = (i) => `<b>${esc(values[i].name)}</b>`;
 
   function paint(i, [text, fill, ink]) {
     if (!box[i]) return;
     box[i].querySelector("polygon, path").setAttribute("fill", fill);
     for (const t of box[i].querySelectorAll("text")) t.setAttribute("fill", ink);
-    if (gradText[i]) gradText[i].textContent = `grad ${text}`;
+    if (gradText[i]) gradText[i].textContent = `${inForward ? "tangent" : "grad"} ${text}`;
+    if (shrink[i]) gradText[i].style.fontSize = inForward ? shrink[i] : "";
   }
 
-  // Step k: the first k steps of the backward pass are done; step k is the node just processed.
   function showStep(k) {
     k = clamp(k, 0, last);
     stepInput.value = String(k);
-    shown = values.map(() => unknown);
-    shown[root] = data.start;
-    for (let s = 0; s < k; s++) for (const [i, ...seen] of data.steps[s].grads) shown[i] = seen;
+    const [fwd, step] = position(k);
+    if (forward) {
+      inForward = fwd;
+      document.body.classList.toggle("forward-pass", fwd); // the forward pass's colour
+      stepLabel.textContent = fwd ? "forward step" : "backward step";
+      if (legendName) legendName.textContent = fwd ? "tangent" : "grad";
+      $("legend").title = fwd ? legendTitle.replace("gradient", "tangent") : legendTitle;
+    }
+    stepInfo.innerHTML = fwd ? forwardStep(step) : backwardStep(step);
     shown.forEach((seen, i) => paint(i, seen));
     markStep();
-    const name = (i) => `<b>${esc(values[i].name)}</b>`;
-    let text = `Step ${k} of ${last}: `;
-    if (k === 0) {
-      text += `the backward pass starts at ${name(root)}, whose gradient is 1. Press → to take a step.`;
-    } else {
-      const step = data.steps[k - 1];
-      const up = esc(step.upstream);
-      const send = ([p, , local, sent]) => `${up} × ${esc(local)} = ${esc(sent)} to ${name(p)}`;
-      const sends = step.edges.slice(0, 3).map(send);
-      if (step.edges.length > 3) sends.push(`… to ${step.edges.length - 3} more`);
-      const op = esc(values[step.node].op);
-      text += `${name(step.node)} (${op}) has gradient ${up} and sends ${sends.join(", ")}.`;
-      if (k === last) text += " Every gradient is computed.";
-    }
-    stepInfo.innerHTML = text;
     if (selected !== null) describe(selected); // its gradient so far
   }
 
-  // Mark the node step k processes (or, if it is folded away, the box it is folded into).
+  // Step k of the backward pass: its first k steps are done; step k is the node just processed. Sets
+  // what the boxes show; returns the caption.
+  function backwardStep(k) {
+    const steps = data.steps.length;
+    shown = values.map(() => unknown);
+    shown[root] = data.start;
+    for (let s = 0; s < k; s++) for (const [i, ...seen] of data.steps[s].grads) shown[i] = seen;
+    let text = `${forward ? "Backward step" : "Step"} ${k} of ${steps}: `;
+    if (k === 0) {
+      text += `the backward pass starts at ${bold(root)}, whose gradient is 1. Press → to take a step.`;
+    } else {
+      const step = data.steps[k - 1];
+      const up = esc(step.upstream);
+      const send = ([p, , local, sent]) => `${up} × ${esc(local)} = ${esc(sent)} to ${bold(p)}`;
+      const sends = step.edges.slice(0, 3).map(send);
+      if (step.edges.length > 3) sends.push(`… to ${step.edges.length - 3} more`);
+      const op = esc(values[step.node].op);
+      text += `${bold(step.node)} (${op}) has gradient ${up} and sends ${sends.join(", ")}.`;
+      if (k === steps) text += " Every gradient is computed.";
+    }
+    return text;
+  }
+
+  // ------------------------------------------------------------------ the forward pass
+  // The leaves' tangents and the seeds' are known at its step 0 (a leaf not seeded carries none: 0);
+  // step f computes the tangent of the f-th Value an op makes, from its inputs' tangents.
+  const madeAt = []; // madeAt[i]: the forward step that computes Value i's tangent (none: known at 0)
+  if (forward) forward.steps.forEach((step, f) => (madeAt[step.node] = f + 1));
+  const tangentOf = (i) => forward.tangent[i] ?? "0";
+  // A box is as wide as Graphviz made it for "grad ...": a line "tangent ..." too wide for it shrinks to
+  // fit (measured once, at the widest it gets: the tangent computed).
+  const shrink = [];
+  if (forward) {
+    gradText.forEach((t, i) => t && (t.textContent = `tangent ${forward.box[i][0]}`)); // (then one layout)
+    gradText.forEach((t, i) => {
+      const room = t && box[i].querySelector("polygon, path").getBBox().width - 6;
+      if (t && t.getComputedTextLength() > room) {
+        shrink[i] = `${(Number(t.getAttribute("font-size")) * room) / t.getComputedTextLength()}px`;
+      }
+    });
+  }
+
+  // Step f of the forward pass: sets what the boxes show; returns the caption.
+  function forwardStep(f) {
+    const steps = forward.steps.length;
+    shown = values.map((_, i) => (madeAt[i] > f ? unknown : forward.box[i]));
+    let text = `Forward step ${f} of ${steps}: `;
+    if (f === 0) {
+      const seeds = forward.seeded.map((i) => `${esc(tangentOf(i))} for ${bold(i)}`);
+      text += `the forward pass starts from the tangents given, ${seeds.join(", ")}; other leaves carry
+        none (0). Press → to take a step.`;
+    } else {
+      const step = forward.steps[f - 1];
+      const carried = step.terms.filter(([, , t]) => t !== null);
+      const terms = carried.slice(0, 3).map(([p, local, t]) => `${esc(local)} × ${esc(t)} from ${bold(p)}`);
+      if (carried.length > 3) terms.push(`… ${carried.length - 3} more`);
+      const op = esc(values[step.node].op);
+      text += carried.length
+        ? `${bold(step.node)} (${op}) has tangent ${esc(tangentOf(step.node))} = ${terms.join(" + ")}.`
+        : `${bold(step.node)} (${op}) depends on no seeded Value: it carries no tangent (0).`;
+      if (f === steps) text += " Every tangent is computed; → runs the backward pass.";
+    }
+    return text;
+  }
+
+  // Mark the node this step processes (or, if it is folded away, the box it is folded into).
   function markStep() {
     for (const el of svg.querySelectorAll(".processing")) el.classList.remove("processing");
-    const k = Number(stepInput.value);
+    const [fwd, k] = position(Number(stepInput.value));
     if (k === 0) return;
-    const i = data.steps[k - 1].node;
+    const i = (fwd ? forward.steps : data.steps)[k - 1].node;
     const s = foldOf(box[i]);
     if (s) foldBox(s).classList.add("processing");
     for (const el of [box[i], opNode[i]]) if (el) el.classList.add("processing");
@@ -480,7 +555,8 @@
   }
 
   function describe(v) {
-    inspector.innerHTML = facts(v) + (v === root ? rootRule() : chainRule(v) + pathList(v));
+    const backward = v === root ? rootRule() + (forward ? agree() : "") : chainRule(v) + pathList(v);
+    inspector.innerHTML = facts(v) + (forward ? tangentRule(v) : "") + backward;
   }
 
   // The inspector's sections: what the Value is, the chain rule that made its gradient, and the paths.
@@ -494,19 +570,25 @@
     const collapsed = `<p class="hint">Drawn inside the box of a scope folded by <code>collapse=</code>.</p>`;
     return `<section><h2>${esc(val.name)}<span class="op">${kind}</span></h2>
       <table class="facts">
-        <tr><td>data</td><td class="data">${esc(val.data)}</td></tr>
-        <tr><td>grad</td><td class="grad">${esc(val.grad)}</td></tr>${now(v)}
+        <tr><td>data</td><td class="data">${esc(val.data)}</td></tr>${forward ? tangentFact(v) : ""}
+        <tr><td>grad</td><td class="grad">${esc(val.grad)}</td></tr>${now(v, false)}
         <tr><td>op</td><td class="made">${made}</td></tr>
       </table>
       ${box[v] ? "" : collapsed}</section>`;
   }
 
-  // While stepping through the backward pass: the gradient so far (the row above is the whole pass's).
-  function now(v) {
-    const k = Number(stepInput.value);
-    if (k === last) return "";
-    const so = shown[v][0] === "—" ? "not computed yet" : `${esc(shown[v][0])} so far`;
-    return `<tr class="now"><td></td><td class="hint">at step ${k}: ${so}</td></tr>`;
+  const tangentFact = (v) => `
+        <tr><td>tangent</td><td class="tangent">${esc(tangentOf(v))}</td></tr>${now(v, true)}`;
+
+  // While stepping through a pass (of the forward pass: ofForward): the gradient so far, or that the
+  // tangent is not computed yet (the row above is the whole pass's).
+  function now(v, ofForward) {
+    const [fwd, k] = position(Number(stepInput.value));
+    const unseen = shown[v][0] === "—";
+    if (Number(stepInput.value) === last || fwd !== ofForward || (fwd && !unseen)) return "";
+    const so = unseen ? "not computed yet" : `${esc(shown[v][0])} so far`;
+    const pass = forward ? (fwd ? "forward " : "backward ") : "";
+    return `<tr class="now"><td></td><td class="hint">at ${pass}step ${k}: ${so}</td></tr>`;
   }
 
   const rootRule = () => `<section><h3>Chain rule</h3>
@@ -534,6 +616,69 @@
         <tfoot><tr>
           <td colspan="5">sum: the grad of ${name}</td><td class="sum">${esc(values[v].grad)}</td>
         </tr></tfoot>
+      </table></section>`;
+  }
+
+  // The forward pass's rule: the tangent of Value v adds up, over its inputs, local derivative × tangent.
+  function tangentRule(v) {
+    const name = esc(values[v].name);
+    const step = forward.steps[madeAt[v] - 1];
+    if (!step) {
+      const given = forward.seeded.includes(v)
+        ? `seeded: its tangent is given, ${esc(tangentOf(v))}`
+        : "not seeded: it carries no tangent (0)";
+      return `<section><h3>Forward: the tangent</h3><p>${name} is an input of the forward pass,
+        ${given}.</p></section>`;
+    }
+    const rows = step.terms.map(
+      ([p, local, t, term]) => `<tr class="term${t === null ? " none" : ""}">
+        <td>${go(p)}</td><td class="local">${esc(local)}</td><td class="sign">×</td>
+        <td class="tangent">${t === null ? "none" : esc(t)}</td><td class="sign">=</td>
+        <td class="term">${term === null ? "—" : esc(term)}</td></tr>`,
+    );
+    const batch = step.terms.some((row) => row.some((x) => String(x).includes(" of "))); // long numbers
+    // A product such as 0 × inf is nan, where an op's own rule gives 0 (a relu that is off passes nothing).
+    const rule = step.terms.some(([, , , term]) => term === "nan") && tangentOf(v) !== "nan"
+      ? `<p class="hint">A term here is nan (such as 0 × inf) where the op's own rule gives 0: the tangent
+        is what the rule computes.</p>`
+      : "";
+    return `<section><h3>Forward: the tangent</h3>
+      <p class="hint">The tangent of ${name} adds up what each input carries forward: the local derivative
+      ∂${name}/∂input times the input's tangent. An input that depends on no seeded Value carries
+      none.</p>
+      <table class="chain forward${batch ? " batch" : ""}">
+        <thead><tr>
+          <th>input</th><th>local</th><th></th><th>tangent</th><th></th><th>term</th>
+        </tr></thead>
+        <tbody>${rows.join("")}</tbody>
+        <tfoot><tr>
+          <td colspan="5">sum: the tangent of ${name}</td><td class="sum">${esc(tangentOf(v))}</td>
+        </tr></tfoot>
+      </table>${rule}</section>`;
+  }
+
+  // The root's derivative along the seeds, both ways: its tangent (the forward pass), and the sum of
+  // each seed's gradient times its tangent (the backward pass).
+  function agree() {
+    const rows = forward.same.terms.map(
+      ([x, g, t, product]) => `<tr class="seed">
+        <td>${go(x)}</td><td class="grad">${esc(g)}</td><td class="sign">×</td>
+        <td class="tangent">${esc(t)}</td><td class="sign">=</td>
+        <td class="product">${esc(product)}</td></tr>`,
+    );
+    return `<section class="agree"><h3>Forward and backward agree</h3>
+      <p class="hint">The tangent of ${top} is its derivative along the seeded tangents. The backward
+      pass gives it too: add up each seed's gradient ∂${top}/∂x times its tangent.</p>
+      <table class="chain">
+        <thead><tr>
+          <th>seed x</th><th>∂${top}/∂x</th><th></th><th>tangent</th><th></th><th>product</th>
+        </tr></thead>
+        <tbody>${rows.join("")}</tbody>
+        <tfoot>
+          <tr><td colspan="5">sum (backward)</td><td class="sum">${esc(forward.same.sum)}</td></tr>
+          <tr><td colspan="5">tangent of ${top} (forward)</td>
+            <td class="root-tangent">${esc(forward.same.root)}</td></tr>
+        </tfoot>
       </table></section>`;
   }
 
@@ -567,12 +712,16 @@
       <b>${esc(fmt(added))}</b>.</p>${rule}</section>`;
   }
 
+  const passes = forward
+    ? `the forward pass compute each Value's <b>tangent</b>, its derivative along the seeded tangents,
+      parents first, and then the backward pass fill in the gradients`
+    : "the backward pass fill in the gradients";
   const HELP = `<section><h2>Gradient explorer</h2>
-    <p>Click a Value (a box) to see its data, its gradient, the chain rule that made the gradient and
-    the paths from <b>${top}</b> to it.</p>
-    <p>Move the <b>backward step</b> slider, or press <kbd>▶</kbd>, to watch the backward pass fill in
-    the gradients. Click a dashed group's title to fold it into one box; click the box to unfold it.</p>
-    </section><section><p class="keys">
+    <p>Click a Value (a box) to see its data, ${forward ? "its tangent, " : ""}its gradient, the chain rule
+    that made the gradient and the paths from <b>${top}</b> to it.</p>
+    <p>Move the <b>${forward ? "step" : "backward step"}</b> slider, or press <kbd>▶</kbd>, to watch
+    ${passes}. Click a dashed group's title to fold it into one box; click the box to unfold it.</p>
+    </section>${forward ? agree() : ""}<section><p class="keys">
     <kbd>←</kbd> <kbd>→</kbd> step · <kbd>Home</kbd> <kbd>End</kbd> first and last step ·
     <kbd>P</kbd> play · <kbd>+</kbd> <kbd>−</kbd> zoom · <kbd>0</kbd> fit · <kbd>Shift</kbd>+arrows pan ·
     <kbd>/</kbd> search · <kbd>Tab</kbd> then <kbd>Enter</kbd> select · <kbd>Esc</kbd> clear<br>
@@ -672,7 +821,7 @@
 
   if (data.fold) for (const s of scopes) if (!s.hasInner) s.folded = true; // the neurons
   refold();
-  showStep(last);
+  showStep(forward ? ahead - 1 : last); // with tangents, every tangent computed: the forward pass's end
   select(null);
   fitFrame();
   fit();

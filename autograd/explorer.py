@@ -3,14 +3,18 @@
 The page shows the graph as ``draw_dot`` draws it (the same layout, boxes and colours) and lets a learner
 pan and zoom; click a Value to read the chain rule that made its gradient and the paths from the root to
 it; step through the backward pass; fold and unfold scopes (neurons, layers); and find a Value by its
-label. Everything is in the one file: the SVG, the numbers of the backward pass, and the JavaScript and
-CSS shipped beside this module (``explorer.js``, ``explorer.css``). Nothing loads from the network.
+label. Given ``tangents`` (seeds of a forward-mode pass), it shows the forward pass on the same graph: each
+Value's tangent beside its data, computed parents first, before the backward pass. Everything is in the
+one file: the SVG, the numbers of both passes, and the JavaScript and CSS shipped beside this module
+(``explorer.js``, ``explorer.css``). Nothing loads from the network.
 
 The page's contract, for tests and for scripts that drive it: each Value drawn is an element with
 ``data-value`` (``id(value)`` in Python) and ``data-label`` (its label); the side panel is
 ``#inspector``; the backward-pass step control is ``#step``, an ``<input type=range>`` from 0 (only the
 root's gradient, 1, is known) to the number of steps (the whole pass, shown at first); the search box
-is ``#search``.
+is ``#search``. With ``tangents``, ``#step`` runs the forward pass first: 0 (only the seeds' tangents are
+known) to F (one step per Value an op makes, parents first; shown at first), then the backward pass
+from F + 1 (its step 0) to its end.
 
 Examples:
     >>> from autograd import Value
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import html
 import json
+import numbers
 import os
 import re
 import tempfile
@@ -36,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.engine import Value, topological_order
+from autograd.engine import Value, forward_pass, topological_order
 from autograd.explain import Edge, format_number, replay_backward
 
 if TYPE_CHECKING:
@@ -108,7 +113,13 @@ class Explorer:
         return f"<Explorer: {len(self.html):,} characters of HTML; .save(path) to write it>"
 
 
-def explore(root: Value, *, collapse: Collapse = None, max_nodes: int = 5000) -> Explorer:
+def explore(
+    root: Value,
+    *,
+    collapse: Collapse = None,
+    max_nodes: int = 5000,
+    tangents: dict[Value, float] | None = None,
+) -> Explorer:
     """An interactive, offline page of the graph that computes ``root`` and its backward pass.
 
     The page replays ``root``'s backward pass (as ``explain`` does, without touching any ``.grad``), so
@@ -118,18 +129,32 @@ def explore(root: Value, *, collapse: Collapse = None, max_nodes: int = 5000) ->
     in the search box. The keys: ← → step, Home End first and last step, P play, + - 0 zoom and fit,
     Shift+arrows pan, / search, Esc clear.
 
+    With ``tangents``, the page also shows a forward-mode pass on the same graph (computed by
+    ``engine.forward_pass``, as ``autograd.jvp`` computes it; no ``.grad`` is touched). Each Value carries
+    a tangent, its derivative along the seeds; the step control runs the forward pass first, parents
+    before children, each box showing its tangent beside its data, and then the backward pass. A
+    clicked Value shows its data, tangent and grad, and its tangent as the sum over its inputs of the
+    local derivative times the input's tangent. The root's tangent is its derivative along the seeds,
+    ``sum_i d root / d x_i * t_i``: the page shows that sum from the backward pass's gradients too.
+
     Args:
         root: the output Value (usually the loss).
         collapse: scopes drawn as one box each, as in ``draw_dot``: ``True``, a scope name, a list of
             names, or a function ``scope -> bool``. (Other scopes fold and unfold in the page.)
         max_nodes: refuse (with a clear error) graphs with more nodes than this: Graphviz's layout
             takes about a second per 400 nodes, and the page grows by about 3 kB per node.
+        tangents: seeds of a forward pass, ``{value: tangent}``: Values of the graph that need a
+            gradient (usually leaves; none may depend on another), each with a real number (for a
+            Value holding a batch, the same for every sample). The others carry none (tangent 0).
 
     Returns:
         An [`Explorer`][autograd.explorer.Explorer]: ``.save(path)``, ``.html``; it shows itself in
         Jupyter.
 
     Raises:
+        TypeError: ``root`` is no Value, ``tangents`` no dict, a key no Value or a tangent no real number.
+        ValueError: ``tangents`` is empty, names a Value that is not in the graph or needs no gradient,
+            or a Value that depends on another it names.
         ImportError: no Graphviz renderer is installed (the message says how to get one).
 
     Examples:
@@ -140,6 +165,9 @@ def explore(root: Value, *, collapse: Collapse = None, max_nodes: int = 5000) ->
         >>> page = explore(b)
         >>> page.html.count("data-value=")   # a, a * a and b
         3
+        >>> page = explore(b, tangents={a: 1.0})   # forward mode too: db/da along 1 is 2a + 1 = 5
+        >>> '"same":' in page.html
+        True
     """
     from autograd import viz  # here, not above: autograd.viz imports this module at its end
 
@@ -151,6 +179,7 @@ def explore(root: Value, *, collapse: Collapse = None, max_nodes: int = 5000) ->
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
     order = topological_order(root)
+    seeds = None if tangents is None else _check_tangents(tangents, order)
     if collapse is None and len(order) > max_nodes:
         raise ValueError(
             f"explore: the graph has {len(order)} nodes, more than max_nodes={max_nodes}. Fold scopes "
@@ -176,6 +205,8 @@ def explore(root: Value, *, collapse: Collapse = None, max_nodes: int = 5000) ->
         "unknown": [viz._fill(0.0, False), viz._ink(viz._fill(0.0, False))],
         "fold": drawn > FOLD_PAST,
     }
+    if seeds is not None:
+        data["forward"] = _forward(order, index, seeds, grads)
     return Explorer(_page(root.label or "the graph", svg, data))
 
 
@@ -191,6 +222,83 @@ def _check_collapse(collapse: Any) -> Collapse:
             f"got {collapse!r}"
         )
     return names
+
+
+def _check_tangents(tangents: Any, order: list[Value]) -> dict[Value, float]:
+    """``tangents`` as ``forward_pass`` takes its seeds, or a clear error: a dict of Values of the graph
+    that need a gradient, none depending on another, to real numbers."""
+    if not isinstance(tangents, dict):
+        raise TypeError(
+            f"explore: tangents must be a dict {{Value: tangent}}, got {type(tangents).__qualname__}"
+        )
+    if not tangents:
+        raise ValueError("explore: tangents is empty: give a tangent to at least one Value, {x: 1.0}")
+    graph = set(order)
+    seeds = {}
+    for v, t in tangents.items():
+        if not isinstance(v, Value):
+            raise TypeError(f"explore: the keys of tangents must be Values, got {type(v).__qualname__}")
+        if v not in graph:
+            raise ValueError(f"explore: tangents names {v!r}, which is not in the graph of the root")
+        if not v.requires_grad:
+            raise ValueError(
+                f"explore: tangents names {v!r}, which needs no gradient (requires_grad is False): the "
+                "backward pass gives it none to compare with; seed Values that need one"
+            )
+        if isinstance(t, Value) or not isinstance(t, numbers.Real):
+            raise TypeError(
+                f"explore: the tangent of {v!r} must be a real number, got {type(t).__qualname__}"
+            )
+        seeds[v] = float(t)
+    downstream: set[Value] = set()  # the Values that depend on a seeded one
+    for v in order:
+        if any(p in seeds or p in downstream for p in v.parents):
+            if v in seeds:
+                raise ValueError(
+                    f"explore: tangents names {v!r} and a Value it depends on: seed Values none of which "
+                    "depends on another (the inputs of the forward pass), such as leaves"
+                )
+            downstream.add(v)
+    return seeds
+
+
+def _forward(
+    order: list[Value], index: dict[int, int], seeds: dict[Value, float], grads: dict[int, Any]
+) -> dict[str, Any]:
+    """The forward pass along ``seeds``, for the page: each Value's tangent (text; None where it
+    carries none: 0) and as its box shows it; the seeded Values; one step per Value an op makes (not
+    seeded), with each input's local derivative, tangent and term (text; None where it carries none);
+    and the root's directional derivative both ways: ``sum_i d root / d x_i * t_i`` from the backward
+    pass's ``grads``, one row per seed."""
+    carried: dict[Value, Any] = {}
+    steps = []
+    for node, t in forward_pass(order, seeds):
+        if t is not None:
+            carried[node] = t
+        if node.parents and node not in seeds:
+            local = node._fn.local(node.data, *[p.data for p in node.parents])  # type: ignore[union-attr]
+            terms = []
+            for parent, d in zip(node.parents, local, strict=True):
+                tp = carried.get(parent)
+                shown = (None, None) if tp is None else (format_number(tp), format_number(d * tp))
+                terms.append([index[id(parent)], format_number(d), *shown])
+            steps.append({"node": index[id(node)], "terms": terms})
+    tangents = [carried.get(v) for v in order]
+    products = [float(np.sum(grads[id(v)] * t)) for v, t in seeds.items()]
+    return {
+        "tangent": [None if t is None else format_number(t) for t in tangents],
+        "box": [_box(0.0 if t is None else t) for t in tangents],
+        "seeded": [index[id(v)] for v in seeds],
+        "steps": steps,
+        "same": {
+            "terms": [
+                [index[id(v)], format_number(grads[id(v)]), format_number(t), format_number(product)]
+                for (v, t), product in zip(seeds.items(), products, strict=True)
+            ],
+            "sum": format_number(sum(products)),
+            "root": format_number(0.0 if tangents[-1] is None else np.sum(tangents[-1])),
+        },
+    }
 
 
 def _steps(order: list[Value], index: dict[int, int], grads: dict[int, Any]) -> Iterator[dict[str, Any]]:
@@ -295,7 +403,10 @@ def _page(title: str, svg: str, data: dict[str, Any]) -> str:
     style = here.joinpath("explorer.css").read_text(encoding="utf-8")
     # In a <script> block only "</" could end it early; JSON allows "<" written as \u003c.
     blob = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
-    last = len(data["steps"])
+    # The step control: the backward pass's steps, after the forward pass's (0..F) on a page with tangents.
+    ahead = len(data["forward"]["steps"]) + 1 if "forward" in data else 0
+    last = ahead + len(data["steps"])
+    start = ahead - 1 if ahead else last  # with tangents, at first: every tangent computed
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -320,7 +431,7 @@ def _page(title: str, svg: str, data: dict[str, Any]) -> str:
   <div class="row">
     <button id="play" type="button" title="Play the backward pass ( P )" aria-label="Play">▶</button>
     <label for="step">backward step</label>
-    <input id="step" type="range" min="0" max="{last}" value="{last}" step="1">
+    <input id="step" type="range" min="0" max="{last}" value="{start}" step="1">
     <output id="step-info" for="step" aria-live="polite"></output>
   </div>
 </header>

@@ -507,6 +507,15 @@ def _builtin(
     return Op(name, value, vjp, arity=_inputs(vjp, name) - 2, jvp=jvp)  # type: ignore[operator]
 
 
+def _batch_sum_jvp(tangents: Sequence[Any], out: Any, x: Any) -> Any:
+    """The tangent of a batch's sum: the sum of its samples' tangents. (Its ``vjp`` spreads ``g`` over
+    the samples, the transpose: ``tangent``'s default would leave the tangent a batch.) A tangent of one
+    number, for a batch (from a parameter: ``w + x``), is each sample's."""
+    (t,) = tangents
+    spread = t * _math.ones_like(_data(x))
+    return _math.batch_sum(spread) if _is_number(spread) else spread.batch_sum()
+
+
 #                 name       value          what the chain rule sends each input, given g = d root / d out
 ADD = _builtin("+", operator.add, lambda g, out, a, b: (g, g))
 SUB = _builtin("-", operator.sub, lambda g, out, a, b: (g, -g))
@@ -522,7 +531,9 @@ TANH = _builtin("tanh", _math.tanh, lambda g, out, x: (g * (1.0 - out * out),))
 SIGMOID = _builtin("sigmoid", _math.sigmoid, lambda g, out, x: (g * (1.0 - out) * out,))
 SOFTPLUS = _builtin("softplus", _math.softplus, lambda g, out, x: (g * sigmoid(x),))
 RELU = _builtin("relu", _math.relu, _relu_vjp)
-BATCH_SUM = _builtin("batch_sum", _math.batch_sum, lambda g, out, x: (g * _math.ones_like(_data(x)),))
+BATCH_SUM = _builtin(
+    "batch_sum", _math.batch_sum, lambda g, out, x: (g * _math.ones_like(_data(x)),), _batch_sum_jvp
+)
 SIN = _builtin("sin", _math.sin, lambda g, out, x: (g * cos(x),))
 COS = _builtin("cos", _math.cos, lambda g, out, x: (g * -sin(x),))
 IDENTITY = _builtin("id", lambda x: x, lambda g, out, x: (g,))  # gives grad() an input node of its own

@@ -177,3 +177,25 @@ def test_a_batch_row_is_one_matrix_and_dots_through_it_as_the_plain_sum_would() 
     mixed = autograd.Row([xs[0], 2.0])  # a number beside a batch: no matrix, the plain sum broadcasts
     assert isinstance(mixed.numbers, list)
     assert autograd.dot(w, mixed, b).data.tolist() == [-2.5, -2.0, -1.5]
+
+
+def test_forward_mode_through_a_batch_sum_is_the_sum_of_the_samples_tangents() -> None:
+    """A batch's sum (and mean) carries one tangent, the sum of its samples': the gradient dotted with the
+    tangents, as the backward pass gives it. A tangent of one number for a batch (w's, in w * x) is
+    each sample's."""
+    xs = np.array([0.5, -1.0, 2.0])
+
+    def f(w: Value, x: Value) -> Value:
+        return (((w * x).tanh() * w) ** 2).batch_mean()
+
+    w, x = Value(0.3), Value(xs)
+    f(w, x).backward()
+    _, both = autograd.jvp(f, (0.3, xs), (1.0, np.full(3, -0.5)))
+    _, along_w = autograd.jvp(lambda w: f(w, Value(xs, requires_grad=False)), (0.3,), (1.0,))
+    assert type(both) is float and type(along_w) is float
+    assert both == pytest.approx(w.grad - 0.5 * float(np.sum(x.grad)), rel=1e-12)
+    assert along_w == pytest.approx(w.grad, rel=1e-12)
+    # Nested: a Hessian-vector product through the mean (its tangents are Values), against differences.
+    g = autograd.grad(lambda w: f(w, Value(xs, requires_grad=False)))
+    _, hvp = autograd.jvp(g, (0.3,), (1.0,))
+    assert hvp == pytest.approx((g(0.3 + 1e-6) - g(0.3 - 1e-6)) / 2e-6, rel=1e-6)

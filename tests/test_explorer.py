@@ -19,10 +19,12 @@ import numpy as np
 import pytest
 from helpers import needs_renderer
 
+import autograd.explorer
 import autograd.viz
 import nn
-from autograd import Value, topological_order
-from autograd.explain import replay_backward
+from autograd import Value, jvp, topological_order
+from autograd.engine import forward_pass
+from autograd.explain import format_number, replay_backward
 from autograd.explorer import FOLD_PAST
 from autograd.viz import Explorer, explore
 
@@ -371,6 +373,142 @@ def test_jupyter_shows_an_iframe_that_holds_the_document(browser: Browser) -> No
         tab.close()
 
 
+# ------------------------------------------------------------------------------------ forward mode
+def tangents_of(root: Value, seeds: dict[Value, float]) -> dict[Value, Any]:
+    """Every Value's tangent along ``seeds``, by the engine's forward pass (None: it carries none)."""
+    return dict(forward_pass(topological_order(root), seeds))
+
+
+@needs_renderer
+def test_a_clicked_value_shows_its_tangent_as_jvp_computes_it(open_page: Any) -> None:
+    v = readme_expression()
+    grads = {name: value.grad for name, value in v.items()}
+    seeds = {v["x1"]: 1.0, v["w1"]: 0.5}
+    # o = tanh(x1 w1 + x2 w2 + b), as a function of x1 and w1: its derivative along (1, 0.5), and n's
+    rest = v["x2"].data * v["w2"].data + v["b"].data
+    _, o_along = jvp(lambda x1, w1: (x1 * w1 + rest).tanh(), (2.0, -3.0), (1.0, 0.5))
+    _, n_along = jvp(lambda x1, w1: x1 * w1 + rest, (2.0, -3.0), (1.0, 0.5))
+    assert tangents_of(v["o"], seeds)[v["o"]] == pytest.approx(o_along)
+    page = open_page(v["o"], tangents=seeds)
+    assert {name: value.grad for name, value in v.items()} == grads  # no .grad touched
+    page.box(v["o"]).click()
+    assert number(page.inspector(".facts .tangent")[0]) == pytest.approx(o_along, rel=1e-5)
+    assert number(page.inspector(".facts .data")[0]) == pytest.approx(v["o"].data, rel=1e-5)
+    assert number(page.inspector(".facts .grad")[0]) == 1.0
+    page.box(v["n"]).click()
+    assert number(page.inspector(".facts .tangent")[0]) == pytest.approx(n_along, rel=1e-5)
+    # n = v3 + b: v3 (x1 w1) carries its tangent forward times the local derivative 1; b carries none.
+    rows = page.page.locator("#inspector table.forward tr.term")
+    assert rows.count() == 2
+    v3 = v["n"].parents[0]
+    local, carried, term = (
+        number(rows.nth(0).locator(f".{c}").inner_text()) for c in ("local", "tangent", "term")
+    )
+    assert (local, carried) == (1.0, pytest.approx(tangents_of(v["o"], seeds)[v3], rel=1e-5))
+    assert term == pytest.approx(n_along, rel=1e-5)
+    assert [rows.nth(1).locator(f".{c}").inner_text() for c in ("tangent", "term")] == ["none", "—"]
+    assert number(page.inspector(".forward .sum")[0]) == pytest.approx(n_along, rel=1e-5)
+    page.box(v["x2"]).click()  # a leaf not seeded
+    assert page.inspector(".facts .tangent") == ["0"]
+    assert "not seeded" in page.page.locator("#inspector").inner_text()
+
+
+@needs_renderer
+def test_forward_and_backward_give_the_same_directional_derivative(open_page: Any) -> None:
+    v = readme_expression()
+    seeds = {v["x1"]: -2.0, v["b"]: 3.0, v["w2"]: 0.25}
+    _, along = jvp(
+        lambda x1, w2, b: (x1 * v["w1"].data + v["x2"].data * w2 + b).tanh(),
+        (2.0, 1.0, 6.8813735870195432),
+        (-2.0, 0.25, 3.0),
+    )
+    page = open_page(v["o"], tangents=seeds)
+    assert page.inspector("h2") == ["Gradient explorer"]  # nothing selected: the help shows it
+    assert number(page.inspector(".agree .root-tangent")[0]) == pytest.approx(along, rel=1e-5)
+    assert number(page.inspector(".agree .sum")[0]) == pytest.approx(along, rel=1e-5)
+    products = [number(t) for t in page.inspector(".agree tr.seed .product")]
+    assert products == pytest.approx([x.grad * t for x, t in seeds.items()], rel=1e-5)
+    page.box(v["o"]).click()  # and the root's panel
+    assert number(page.inspector(".agree .sum")[0]) == pytest.approx(along, rel=1e-5)
+
+
+@needs_renderer
+def test_the_step_control_runs_the_forward_pass_parents_first_then_the_backward_pass(open_page: Any) -> None:
+    v = readme_expression()
+    order = topological_order(v["o"])
+    seeds = {v["x1"]: 1.0}
+    tangents = tangents_of(v["o"], seeds)
+    computed = [node for node in order if node.parents]
+    backward = [str(id(node)) for node, _, _ in replay_backward(order, {})]
+    page = open_page(v["o"], tangents=seeds)
+    label = page.page.locator('label[for="step"]')
+    assert page.page.locator("#step").get_attribute("max") == str(len(computed) + 1 + len(backward))
+    assert page.step() == len(computed)  # at first: the forward pass's end, every tangent computed
+    assert label.inner_text() == "forward step"
+    for node in order:
+        assert page.texts(node)[-1] == f"tangent {format_number(tangents[node] or 0.0, 4)}"
+    page.page.locator("#graph").click(position={"x": 20, "y": 20})  # focus the page, select nothing
+    page.page.keyboard.press("Home")
+    assert page.step() == 0  # the leaves' tangents are known; the others are not computed yet
+    assert [page.texts(u)[-1] for u in (v["x1"], v["w1"], v["n"])] == ["tangent 1", "tangent 0", "tangent —"]
+    assert page.page.locator("[data-value].processing").count() == 0
+    done: set[Value] = {node for node in order if not node.parents}
+    marked = []
+    for _ in computed:
+        page.page.keyboard.press("ArrowRight")
+        node = next(
+            u
+            for u in order
+            if str(id(u)) == page.page.locator(".processing[data-value]").get_attribute("data-value")
+        )
+        assert set(node.parents) <= done, "a Value's tangent was computed before its inputs'"
+        assert not page.texts(node)[-1].endswith("—")
+        done.add(node)
+        marked.append(node)
+    assert marked == computed
+    assert page.page.locator("#step-info").inner_text().endswith("→ runs the backward pass.")
+    page.page.keyboard.press("ArrowRight")  # the backward pass's step 0: only the root's gradient is known
+    assert label.inner_text() == "backward step"
+    assert page.texts(v["o"])[-1] == "grad 1" and page.texts(v["n"])[-1] == "grad —"
+    assert page.page.locator("#step-info").inner_text().startswith(f"Backward step 0 of {len(backward)}")
+    marked_back = []
+    for _ in backward:
+        page.page.keyboard.press("ArrowRight")
+        marked_back.append(page.page.locator("[data-value].processing").get_attribute("data-value"))
+    assert marked_back == backward
+    assert page.texts(v["x1"])[-1] == f"grad {v['x1'].grad:.4g}"
+    page.page.keyboard.press("p")  # play it all once more: nothing breaks, nothing is asked for
+    page.page.wait_for_timeout(300)
+
+
+@needs_renderer
+@pytest.mark.parametrize("kind", ["batched", "collapse"])
+def test_forward_mode_works_on_the_graphs_draw_dot_draws(open_page: Any, kind: str) -> None:
+    w = Value(0.3, label="w")
+    if kind == "batched":  # x holds three samples; its tangent is the same for each
+        x = Value(np.array([0.5, -1.0, 2.0]), label="x")
+        root = (((w * x).tanh() * w) ** 2).batch_mean()
+        seeds = {w: 1.0, x: -0.5}
+        _, along = jvp(
+            lambda w, x: (((w * x).tanh() * w) ** 2).batch_mean(), (0.3, x.data), (1.0, -0.5 + 0 * x.data)
+        )
+    else:
+        model, root = mlp_graph()
+        w = model.layers[1].neurons[0].w[1]
+        seeds = {w: 1.0, model.layers[0].neurons[2].b: 2.0}
+        along = tangents_of(root, seeds)[root]
+    root.label = "root"
+    root.backward()
+    page = open_page(root, collapse="Layer 0" if kind == "collapse" else None, tangents=seeds)
+    assert number(page.inspector(".agree .root-tangent")[0]) == pytest.approx(along, rel=1e-5)
+    assert number(page.inspector(".agree .sum")[0]) == pytest.approx(along, rel=1e-5)
+    page.page.locator("#search").fill("root")
+    page.page.locator("#search").press("Enter")
+    assert number(page.inspector(".facts .tangent")[0]) == pytest.approx(along, rel=1e-5)
+    if kind == "batched":
+        assert page.texts(x)[1:] == ["data mean 0.5 of 3", "tangent -0.5"]
+
+
 # ------------------------------------------------------------------------------------ no browser
 def test_a_graph_past_max_nodes_is_refused_with_what_to_do() -> None:
     x = Value(1.0)
@@ -420,3 +558,41 @@ def test_the_page_is_one_file_that_names_each_value(tmp_path: Path) -> None:
     assert len(labels) == len(topological_order(v["o"]))
     saved = page.save(tmp_path / "o.html")
     assert saved.read_text(encoding="utf-8") == page.html
+
+
+def test_bad_tangents_are_refused_before_anything_is_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    xy = x * y
+    root = xy + 1.0
+    constant = root.parents[1]
+
+    def computed(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("something was computed before tangents were checked")
+
+    monkeypatch.setattr(autograd.explorer, "forward_pass", computed)
+    monkeypatch.setattr(autograd.viz, "draw_dot", computed)
+    refused: list[tuple[Any, type, str]] = [
+        ([(x, 1.0)], TypeError, r"tangents must be a dict \{Value: tangent\}, got list"),
+        (1.0, TypeError, "tangents must be a dict"),
+        ({}, ValueError, "tangents is empty"),
+        ({"x": 1.0}, TypeError, "the keys of tangents must be Values, got str"),
+        ({Value(2.0, label="elsewhere"): 1.0}, ValueError, "label='elsewhere'.*not in the graph"),
+        ({x: "1"}, TypeError, "the tangent of .*label='x'.* must be a real number, got str"),
+        ({x: Value(1.0)}, TypeError, "must be a real number, got Value"),
+        ({x: None}, TypeError, "must be a real number, got NoneType"),
+        ({x: np.array([1.0, 2.0])}, TypeError, "must be a real number, got ndarray"),
+        ({constant: 1.0}, ValueError, "needs no gradient"),
+        ({x: 1.0, xy: 1.0}, ValueError, "and a Value it depends on"),
+    ]
+    for tangents, error, match in refused:
+        with pytest.raises(error, match=match):
+            explore(root, tangents=tangents)
+
+
+@needs_renderer
+def test_a_page_without_tangents_carries_no_forward_pass() -> None:
+    v = readme_expression()
+    plain, forward = explore(v["o"]).html, explore(v["o"], tangents={v["x1"]: 1.0}).html
+    assert '"forward":' not in plain and '"forward":' in forward
+    steps = len(list(replay_backward(topological_order(v["o"]), {})))
+    assert f'max="{steps}" value="{steps}"' in plain
