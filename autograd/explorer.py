@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import html
 import json
-import numbers
 import os
 import re
 import tempfile
@@ -41,8 +40,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.engine import Value, forward_pass, topological_order
-from autograd.explain import Edge, format_number, replay_backward
+from autograd.engine import Value, topological_order
+from autograd.explain import (
+    Edge,
+    Term,
+    check_tangents,
+    format_number,
+    replay_backward,
+    replay_forward,
+    seed_gradients,
+)
 
 if TYPE_CHECKING:
     from autograd.viz import Collapse
@@ -143,9 +150,10 @@ def explore(
             names, or a function ``scope -> bool``. (Other scopes fold and unfold in the page.)
         max_nodes: refuse (with a clear error) graphs with more nodes than this: Graphviz's layout
             takes about a second per 400 nodes, and the page grows by about 3 kB per node.
-        tangents: seeds of a forward pass, ``{value: tangent}``: Values of the graph that need a
-            gradient (usually leaves; none may depend on another), each with a real number (for a
-            Value holding a batch, the same for every sample). The others carry none (tangent 0).
+        tangents: seeds of a forward pass, ``{value: tangent}``: Values of the graph (usually leaves;
+            none may depend on another), each with a real number (for a Value holding a batch, the
+            same for every sample), checked as ``explain`` checks them. The others carry none
+            (tangent 0).
 
     Returns:
         An [`Explorer`][autograd.explorer.Explorer]: ``.save(path)``, ``.html``; it shows itself in
@@ -153,8 +161,8 @@ def explore(
 
     Raises:
         TypeError: ``root`` is no Value, ``tangents`` no dict, a key no Value or a tangent no real number.
-        ValueError: ``tangents`` is empty, names a Value that is not in the graph or needs no gradient,
-            or a Value that depends on another it names.
+        ValueError: ``tangents`` is empty, names a Value that is not in the graph, or a Value that
+            depends on another it names.
         ImportError: no Graphviz renderer is installed (the message says how to get one).
 
     Examples:
@@ -179,7 +187,7 @@ def explore(
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
     order = topological_order(root)
-    seeds = None if tangents is None else _check_tangents(tangents, order)
+    seeds = None if tangents is None else check_tangents(tangents, order, "explore")
     if collapse is None and len(order) > max_nodes:
         raise ValueError(
             f"explore: the graph has {len(order)} nodes, more than max_nodes={max_nodes}. Fold scopes "
@@ -206,7 +214,7 @@ def explore(
         "fold": drawn > FOLD_PAST,
     }
     if seeds is not None:
-        data["forward"] = _forward(order, index, seeds, grads)
+        data["forward"] = _forward(order, index, seeds)
     return Explorer(_page(root.label or "the graph", svg, data))
 
 
@@ -224,67 +232,26 @@ def _check_collapse(collapse: Any) -> Collapse:
     return names
 
 
-def _check_tangents(tangents: Any, order: list[Value]) -> dict[Value, float]:
-    """``tangents`` as ``forward_pass`` takes its seeds, or a clear error: a dict of Values of the graph
-    that need a gradient, none depending on another, to real numbers."""
-    if not isinstance(tangents, dict):
-        raise TypeError(
-            f"explore: tangents must be a dict {{Value: tangent}}, got {type(tangents).__qualname__}"
-        )
-    if not tangents:
-        raise ValueError("explore: tangents is empty: give a tangent to at least one Value, {x: 1.0}")
-    graph = set(order)
-    seeds = {}
-    for v, t in tangents.items():
-        if not isinstance(v, Value):
-            raise TypeError(f"explore: the keys of tangents must be Values, got {type(v).__qualname__}")
-        if v not in graph:
-            raise ValueError(f"explore: tangents names {v!r}, which is not in the graph of the root")
-        if not v.requires_grad:
-            raise ValueError(
-                f"explore: tangents names {v!r}, which needs no gradient (requires_grad is False): the "
-                "backward pass gives it none to compare with; seed Values that need one"
-            )
-        if isinstance(t, Value) or not isinstance(t, numbers.Real):
-            raise TypeError(
-                f"explore: the tangent of {v!r} must be a real number, got {type(t).__qualname__}"
-            )
-        seeds[v] = float(t)
-    downstream: set[Value] = set()  # the Values that depend on a seeded one
-    for v in order:
-        if any(p in seeds or p in downstream for p in v.parents):
-            if v in seeds:
-                raise ValueError(
-                    f"explore: tangents names {v!r} and a Value it depends on: seed Values none of which "
-                    "depends on another (the inputs of the forward pass), such as leaves"
-                )
-            downstream.add(v)
-    return seeds
-
-
-def _forward(
-    order: list[Value], index: dict[int, int], seeds: dict[Value, float], grads: dict[int, Any]
-) -> dict[str, Any]:
-    """The forward pass along ``seeds``, for the page: each Value's tangent (text; None where it
-    carries none: 0) and as its box shows it; the seeded Values; one step per Value an op makes (not
-    seeded), with each input's local derivative, tangent and term (text; None where it carries none);
-    and the root's directional derivative both ways: ``sum_i d root / d x_i * t_i`` from the backward
-    pass's ``grads``, one row per seed."""
-    carried: dict[Value, Any] = {}
-    steps = []
-    for node, t in forward_pass(order, seeds):
-        if t is not None:
-            carried[node] = t
-        if node.parents and node not in seeds:
-            local = node._fn.local(node.data, *[p.data for p in node.parents])  # type: ignore[union-attr]
-            terms = []
-            for parent, d in zip(node.parents, local, strict=True):
-                tp = carried.get(parent)
-                shown = (None, None) if tp is None else (format_number(tp), format_number(d * tp))
-                terms.append([index[id(parent)], format_number(d), *shown])
-            steps.append({"node": index[id(node)], "terms": terms})
-    tangents = [carried.get(v) for v in order]
-    products = [float(np.sum(grads[id(v)] * t)) for v, t in seeds.items()]
+def _forward(order: list[Value], index: dict[int, int], seeds: dict[Value, float]) -> dict[str, Any]:
+    """The forward pass along ``seeds``, for the page (``explain.replay_forward``): each Value's tangent
+    (text; None where it carries none: 0) and as its box shows it; the seeded Values; one step per
+    Value an op makes (not seeded), with each input's local derivative, tangent and term (text; None
+    where it carries none); and the root's directional derivative both ways: ``sum_i d root / d x_i *
+    t_i`` from the backward pass (``explain.seed_gradients``), one row per seed."""
+    carried: dict[int, Any] = {}
+    steps = [
+        {
+            "node": index[id(node)],
+            "terms": [
+                [index[id(term.input)], format_number(term.local), *_tangent_and_term(term)] for term in terms
+            ],
+        }
+        for node, _, terms in replay_forward(order, seeds, carried)
+        if node not in seeds
+    ]
+    tangents = [carried.get(id(v)) for v in order]
+    at_seeds = seed_gradients(order, seeds)
+    products = [float(np.sum(at_seeds.get(v, 0.0) * t)) for v, t in seeds.items()]
     return {
         "tangent": [None if t is None else format_number(t) for t in tangents],
         "box": [_box(0.0 if t is None else t) for t in tangents],
@@ -292,13 +259,18 @@ def _forward(
         "steps": steps,
         "same": {
             "terms": [
-                [index[id(v)], format_number(grads[id(v)]), format_number(t), format_number(product)]
+                [index[id(v)], format_number(at_seeds.get(v, 0.0)), format_number(t), format_number(product)]
                 for (v, t), product in zip(seeds.items(), products, strict=True)
             ],
             "sum": format_number(sum(products)),
             "root": format_number(0.0 if tangents[-1] is None else np.sum(tangents[-1])),
         },
     }
+
+
+def _tangent_and_term(term: Term) -> list[str | None]:
+    """An input's tangent and term as text (None, None where it carries none)."""
+    return [None, None] if term.tangent is None else [format_number(term.tangent), format_number(term.term)]
 
 
 def _steps(order: list[Value], index: dict[int, int], grads: dict[int, Any]) -> Iterator[dict[str, Any]]:
