@@ -21,7 +21,7 @@ from teaching import Exercise, FunctionExercise, Mistake, RuleExercise
 
 import autograd
 import nn
-from autograd import Value, grad, hessian
+from autograd import Value, grad, hessian, jacfwd, jacobian, jvp
 from nn.losses import binary_cross_entropy, hinge_loss, mse_loss
 from nn.optim import SGD, LinearLR
 
@@ -849,6 +849,184 @@ answer = hessian(lambda x, y: x * y.exp())(2.0, 0.5)[0, 1]
 )
 
 
+# 09: forward mode and reverse mode ----------------------------------------------------------------------
+
+
+def _passes(jacobian_of: Callable[..., Any], n: int, m: int) -> dict[str, int]:
+    """The passes ``jacobian_of`` (``jacfwd``, ``jacrev`` or ``jacobian``) makes for a function of ``n``
+    inputs and ``m`` outputs, each output depending on every input, as the engine runs them: the runs of
+    the function (forward passes) and the backward passes that reach its first input (a hook there)."""
+    counts = {"forward": 0, "backward": 0}
+
+    def count_backward(g: Any) -> None:
+        counts["backward"] += 1
+
+    def f(*xs: Any) -> tuple[Any, ...]:
+        counts["forward"] += 1
+        if xs[0].requires_grad:  # (a jvp pass along another input holds this one constant)
+            xs[0].register_hook(count_backward)
+        total = autograd.sum(xs)
+        return tuple(total * (k + 1) for k in range(m))
+
+    jacobian_of(f)(*[0.5] * n)
+    return counts
+
+
+def _f09(x: Any, y: Any) -> tuple[Any, Any]:
+    return x * y, x * x * y
+
+
+def _along(direction: tuple[float, float], output: int = 1) -> float:
+    """The tangent of _f09's output ``output`` at (1.5, 2) along ``direction``, by jvp."""
+    return float(jvp(_f09, (1.5, 2.0), direction)[1][output])
+
+
+NB09 = (
+    Exercise(
+        "the ε part of (3 + 2ε)(5 + 4ε)",
+        reference=lambda: jvp(lambda a, b: a * b, (3.0, 5.0), (2.0, 4.0))[1],
+        mistakes=[
+            Mistake(
+                lambda: 2.0 * 4.0,
+                "That multiplies the two ε parts, which makes the ε² term: it is 0. The ε part of the "
+                "product has one ε in it: each number times the other's ε part.",
+            ),
+            Mistake(lambda: 3.0 * 5.0, "That is the value part, 3 * 5: the question asks for the ε part."),
+            Mistake(
+                lambda: 2.0 + 4.0,
+                "That adds the ε parts, as a sum would: a product follows the product rule.",
+            ),
+            Mistake(
+                lambda: 3.0 * 2.0 + 5.0 * 4.0,
+                "That pairs each number with its own ε part: pair it with the other number's.",
+            ),
+            Mistake(lambda: 3.0 * 4.0, "That is one of the two ε terms, 3 * 4ε: add the other, 2ε * 5."),
+            Mistake(lambda: 2.0 * 5.0, "That is one of the two ε terms, 2ε * 5: add the other, 3 * 4ε."),
+        ],
+        hint="Multiply (3 + 2ε)(5 + 4ε) out term by term, as you would (a + b)(c + d), and drop the ε² term: "
+        "what is left in front of ε?",
+        solution="""
+answer = (Dual(3.0, 2.0) * Dual(5.0, 4.0)).tangent  # 3 * 4 + 2 * 5: the ε² term, 2 * 4 ε², is dropped
+""",
+    ),
+    Exercise(
+        "the number of forward passes jacfwd makes",
+        reference=lambda: _passes(jacfwd, 5, 3)["forward"],
+        mistakes=[
+            Mistake(
+                lambda: 3,
+                "That is the number of outputs, which is what reverse mode counts (one backward pass per "
+                "output): jacfwd makes one pass per input, even where that is more.",
+            ),
+            Mistake(
+                lambda: 1 + 3,
+                "That is jacrev's count (one forward pass, then one backward pass per output): jacfwd "
+                "makes one forward pass per input.",
+            ),
+            Mistake(
+                lambda: 5 * 3,
+                "That is one pass per entry of the Jacobian: one forward pass gives a whole column, every "
+                "output at once.",
+            ),
+            Mistake(
+                lambda: 1,
+                "One forward pass gives one column of the Jacobian, the derivatives along one input: "
+                "count the columns.",
+            ),
+            Mistake(
+                lambda: 5 + 1,
+                "That counts a pass to record a graph as well: jacfwd records none (jacobian does, to count "
+                "the outputs). One pass per input, and that is all.",
+            ),
+        ],
+        hint="One jvp pass gives one column of the Jacobian: every output's derivative along one input. How "
+        "many columns has the Jacobian of a function with 5 inputs and 3 outputs?",
+        solution="""
+f = Counted(network(5, 3))  # 5 inputs, 3 outputs
+jacfwd(f)(*np.linspace(-1, 1, 5))
+answer = f.forward  # one pass per input, each giving a column
+""",
+    ),
+    Exercise(
+        "the number of backward passes jacobian makes",
+        reference=lambda: _passes(jacobian, 30, 2)["backward"],
+        mistakes=[
+            Mistake(
+                lambda: 30,
+                "That is forward mode's count, one pass per input (and those are forward passes, not "
+                "backward ones): jacobian picks the mode with fewer passes.",
+            ),
+            Mistake(
+                lambda: 1 + 2,
+                "That counts the forward pass that records the graph as well: it is not a backward pass.",
+            ),
+            Mistake(
+                lambda: 1,
+                "One backward pass gives the gradient of one output, one row of the Jacobian: count the "
+                "rows.",
+            ),
+            Mistake(
+                lambda: 30 * 2,
+                "That is one pass per entry of the Jacobian: a backward pass gives a whole row, every "
+                "input at once.",
+            ),
+            Mistake(
+                lambda: 0,
+                "No backward pass at all is what jacobian makes when it picks forward mode, for fewer inputs "
+                "than outputs: here the outputs are fewer.",
+            ),
+        ],
+        hint="jacobian compares the two ways and takes the one with fewer passes: forward mode makes one "
+        "pass per input, reverse mode one backward pass per output. Which is fewer for 30 inputs and 2 "
+        "outputs, and how many backward passes does it make?",
+        solution="""
+f = Counted(network(30, 2))  # 30 inputs, 2 outputs
+jacobian(f)(*np.linspace(-1, 1, 30))
+answer = f.backward  # fewer outputs than inputs: reverse mode, one backward pass per output
+""",
+    ),
+    Exercise(
+        "the tangent of f's second output along (1, -1)",
+        reference=lambda: _along((1.0, -1.0)),
+        mistakes=[
+            Mistake(
+                lambda: _along((1.0, 0.0)),
+                "That is the tangent along (1, 0), x alone (the first column of the Jacobian): along "
+                "(1, -1) y moves too, backwards.",
+            ),
+            Mistake(
+                lambda: _along((0.0, 1.0)),
+                "That is the tangent along (0, 1), y alone (the second column of the Jacobian): along "
+                "(1, -1) x moves too.",
+            ),
+            Mistake(
+                lambda: _along((1.0, 1.0)),
+                "That is the tangent along (1, 1): in the direction (1, -1) y moves backwards, at -1.",
+            ),
+            Mistake(
+                lambda: _along((1.0, -1.0), output=0),
+                "That is the tangent of the first output, x * y: jvp returns one tangent per output, in "
+                "the order f returns them.",
+            ),
+            Mistake(
+                lambda: 1.5 * 1.5 * 2.0,
+                "That is the value of the second output, not its tangent: jvp returns (values, tangents).",
+            ),
+        ],
+        hint="jvp(f, (1.5, 2.0), (1.0, -1.0)) returns (values, tangents), each with one item per output of "
+        "f, in order: take the second tangent.",
+        solution="""
+def f(x, y):
+    return x * y, x * x * y
+
+
+values, tangents = jvp(f, (1.5, 2.0), (1.0, -1.0))  # the point, then the direction
+answer = tangents[1]  # the second output's tangent: d(x*x*y) = 2xy * 1 + x*x * (-1)
+""",
+    ),
+)
+
+
 COURSE: dict[str, tuple[Exercise, ...]] = {
     "01": NB01,
     "02": NB02,
@@ -858,4 +1036,5 @@ COURSE: dict[str, tuple[Exercise, ...]] = {
     "06": NB06,
     "07": NB07,
     "08": NB08,
+    "09": NB09,
 }

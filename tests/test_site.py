@@ -128,6 +128,8 @@ def test_every_page_as_a_reader_sees_it_offline(site: Path, browser: Any) -> Non
     # the notebooks full of maths show it typeset
     assert typeset["notebooks/03_backprop_by_hand_vs_engine/index.html"] > 50
     assert typeset["notebooks/01_derivatives_by_nudging/index.html"] > 5
+    assert typeset["notebooks/09_forward_and_reverse/index.html"] > 50
+    assert typeset["concepts/forward-mode/index.html"] > 20
     assert problems == {}
 
 
@@ -178,6 +180,19 @@ def test_every_notebook_page_links_its_notebook_for_download(site: Path, browser
         target = page.evaluate("a => a.href", link.element_handle())
         downloaded = Path(target.removeprefix("file://"))
         assert downloaded.name == source.name and downloaded.read_bytes() == source.read_bytes()
+        page.context.close()
+
+
+def test_every_notebook_page_shows_its_plots(site: Path, browser: Any) -> None:
+    """A notebook's page shows at least one loaded picture per code cell that calls plt.show()."""
+    for source in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+        plots = sum("plt.show()" in "".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        page, _ = open_offline(browser, site / "notebooks" / source.stem / "index.html")
+        shown = page.eval_on_selector_all(
+            "article .jp-OutputArea img", "imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length"
+        )
+        assert shown >= plots, f"{source.name}: {plots} cells draw a plot, the page shows {shown} pictures"
         page.context.close()
 
 
