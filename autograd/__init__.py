@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 from autograd.batch import Number
 from autograd.check import AnomalyError, GradcheckError, detect_anomaly, gradcheck
 from autograd.compiler import Compiled, compile
-from autograd.engine import Row, Value, dot, is_grad_enabled, no_grad, scope, sum, topological_order
+from autograd.engine import (
+    Row,
+    Value,
+    dot,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    scope,
+    sum,
+    topological_order,
+)
 from autograd.explain import Explanation, ForwardExplanation, explain
 from autograd.functional import grad, hessian, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from autograd.ops import Op, op
@@ -37,6 +47,7 @@ __all__ = [
     "compile",
     "detect_anomaly",
     "dot",
+    "enable_grad",
     "explain",
     "grad",
     "gradcheck",

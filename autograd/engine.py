@@ -1094,6 +1094,40 @@ class no_grad:  # noqa: N801 - named like torch.no_grad
         return wrapper  # type: ignore[return-value]
 
 
+class enable_grad:  # noqa: N801 - named like torch.enable_grad
+    """Record the graph inside, even within ``no_grad``: the opposite switch, for this thread only.
+
+    The derivative functions (``autograd.grad``, ``jvp``, ``jacrev`` ...) run their ``f`` inside one,
+    as ``torch.func``'s transforms do: their result does not depend on a ``no_grad`` around the call
+    (a ``no_grad`` inside ``f`` still holds). Works as a context manager and as a decorator.
+
+    Examples:
+        >>> x = Value(2.0)
+        >>> with no_grad():
+        ...     with enable_grad():
+        ...         y = x * 3
+        >>> y.is_leaf
+        False
+    """
+
+    def __enter__(self) -> None:
+        mode = this_thread.mode
+        mode.saved.append(mode.recording)
+        mode.recording = True
+
+    def __exit__(self, *exc: object) -> None:
+        mode = this_thread.mode
+        mode.recording = mode.saved.pop()
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with enable_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
 class scope:  # noqa: N801 - a context manager, like no_grad
     """Name the part of the graph built inside, so that pictures can group it (``nn`` modules use it).
 
@@ -1165,6 +1199,7 @@ __all__ = [
     "apply",
     "chain_rule",
     "dot",
+    "enable_grad",
     "forward_pass",
     "is_grad_enabled",
     "no_grad",

@@ -41,6 +41,7 @@ from autograd.engine import (
     _unary,
     chain_rule,
     dot,
+    enable_grad,
     forward_pass,
     tangent,
     this_thread,
@@ -282,8 +283,9 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[An
             _check_tangent(o.data, ct, None)
         # One backward pass from all the outputs at once: from their sum weighted by the cotangents,
         # which sends each output exactly its cotangent (d(sum c_i o_i) / d o_i = c_i).
-        root = dot(cts, outs)
-        grads = _gradients(root, inputs, create_graph=nested)
+        with enable_grad():
+            root = dot(cts, outs)
+            grads = _gradients(root, inputs, create_graph=nested)
         return tuple(g if nested else _zero_like(g, x) for g, x in zip(grads, inputs, strict=True))
 
     values = [o if nested else o.data for o in outs]
@@ -368,7 +370,8 @@ def _jacobian_of(
             raise ValueError(f"{what}: f must return scalars; it returned a batch (reduce it first)")
         wanted = [inputs[i] for i in positions]
         if mode == "forward" or (mode == "auto" and len(wanted) < len(outs)):
-            order = topological_order(engine.sum(outs))  # every output's graph, in one order
+            with enable_grad():
+                order = topological_order(engine.sum(outs))  # every output's graph, in one order
             columns = []
             for x in wanted:  # one forward pass per input: column j, d outputs / d x_j
                 carried = dict(forward_pass(order, {x: 1.0}))
@@ -409,10 +412,14 @@ def _nested(*args: Any) -> bool:
 
 
 def _run(f: Callable[..., Any], inputs: list[Any], has_aux: bool, what: str) -> tuple[Any, Any]:
-    """``f(*inputs)`` counted as a derivative's ``f`` (see ``_nested``), and its aux (None without)."""
+    """``f(*inputs)`` counted as a derivative's ``f`` (see ``_nested``), and its aux (None without).
+
+    ``f`` is recorded whatever the caller's grad mode: a derivative does not turn to zeros inside a
+    ``no_grad`` around the call (a ``no_grad`` inside ``f`` still holds), as with ``torch.func``."""
     token = _DEPTH.set(_DEPTH.get() + 1)
     try:
-        out = f(*inputs)
+        with enable_grad():
+            out = f(*inputs)
     finally:
         _DEPTH.reset(token)
     if not has_aux:

@@ -854,19 +854,26 @@ answer = hessian(lambda x, y: x * y.exp())(2.0, 0.5)[0, 1]
 
 def _passes(jacobian_of: Callable[..., Any], n: int, m: int) -> dict[str, int]:
     """The passes ``jacobian_of`` (``jacfwd``, ``jacrev`` or ``jacobian``) makes for a function of ``n``
-    inputs and ``m`` outputs, each output depending on every input, as the engine runs them: the runs of
-    the function (forward passes) and the backward passes that reach its first input (a hook there)."""
-    counts = {"forward": 0, "backward": 0}
+    inputs and ``m`` outputs, each output depending on every input, counted as notebook 9's ``Counted``
+    counts them: the runs of the function, the forward passes that carry a tangent to its first output
+    (an identity op whose tangent rule counts) and the backward passes that bring a gradient back to
+    its first input (a hook there)."""
+    counts = {"runs": 0, "forward": 0, "backward": 0}
 
-    def count_backward(g: Any) -> None:
+    def carried(tangents: Any, out: Any, x: Any) -> Any:
+        counts["forward"] += 1
+        return tangents[0]
+
+    def reached(g: Any) -> None:
         counts["backward"] += 1
 
+    tick = autograd.op("tick", lambda x: x, grads=lambda out, x: 1.0, jvp=carried)
+
     def f(*xs: Any) -> tuple[Any, ...]:
-        counts["forward"] += 1
-        if xs[0].requires_grad:  # (a jvp pass along another input holds this one constant)
-            xs[0].register_hook(count_backward)
+        counts["runs"] += 1
+        xs[0].register_hook(reached)
         total = autograd.sum(xs)
-        return tuple(total * (k + 1) for k in range(m))
+        return (tick(total), *(total * (k + 1) for k in range(1, m)))
 
     jacobian_of(f)(*[0.5] * n)
     return counts
@@ -920,8 +927,8 @@ answer = (Dual(3.0, 2.0) * Dual(5.0, 4.0)).tangent  # 3 * 4 + 2 * 5: the ε² te
             ),
             Mistake(
                 lambda: 1 + 3,
-                "That is jacrev's count (one forward pass, then one backward pass per output): jacfwd "
-                "makes one forward pass per input.",
+                "That is jacrev's count (one run to record the graph, then one backward pass per output): "
+                "jacfwd makes one forward pass per input.",
             ),
             Mistake(
                 lambda: 5 * 3,
@@ -935,12 +942,12 @@ answer = (Dual(3.0, 2.0) * Dual(5.0, 4.0)).tangent  # 3 * 4 + 2 * 5: the ε² te
             ),
             Mistake(
                 lambda: 5 + 1,
-                "That counts a pass to record a graph as well: jacfwd records none (jacobian does, to count "
-                "the outputs). One pass per input, and that is all.",
+                "That counts the run that records the graph as well: it carries no tangent. One forward "
+                "pass per input over that graph, and that is all.",
             ),
         ],
-        hint="One jvp pass gives one column of the Jacobian: every output's derivative along one input. How "
-        "many columns has the Jacobian of a function with 5 inputs and 3 outputs?",
+        hint="One forward pass gives one column of the Jacobian: every output's derivative along one input. "
+        "How many columns has the Jacobian of a function with 5 inputs and 3 outputs?",
         solution="""
 f = Counted(network(5, 3))  # 5 inputs, 3 outputs
 jacfwd(f)(*np.linspace(-1, 1, 5))
@@ -958,7 +965,7 @@ answer = f.forward  # one pass per input, each giving a column
             ),
             Mistake(
                 lambda: 1 + 2,
-                "That counts the forward pass that records the graph as well: it is not a backward pass.",
+                "That counts the run that records the graph as well: it is not a backward pass.",
             ),
             Mistake(
                 lambda: 1,

@@ -466,3 +466,31 @@ def test_has_aux_hands_back_what_f_returns_beside_its_output() -> None:
     assert (out, pull(1.0), aux) == (9.0, (6.0,), "aux")
     with pytest.raises(TypeError, match="with has_aux=True, f must return a pair"):
         jvp(lambda x: x, (1.0,), (1.0,), has_aux=True)
+
+
+def test_a_no_grad_around_the_call_changes_no_derivative_as_with_torch_func() -> None:
+    # The transforms record their f whatever the caller's grad mode (torch.func's rule); before,
+    # reverse mode gave silent zeros under no_grad while forward mode did not.
+    f = lambda x, y: (x * y, x + y, x * x)  # noqa: E731
+    expected = [[3.0, 2.0], [1.0, 1.0], [4.0, 0.0]]
+    with no_grad():
+        assert jacfwd(f)(2.0, 3.0).tolist() == expected
+        assert jacrev(f)(2.0, 3.0).tolist() == expected
+        assert jacobian(lambda x, y, z: (x * y * z, x + y))(1.0, 2.0, 3.0).tolist() == [
+            [6.0, 3.0, 2.0],
+            [1.0, 1.0, 0.0],
+        ]
+        assert vjp(f, 2.0, 3.0)[1]((1.0, 0.0, 0.0)) == (3.0, 2.0)
+        assert grad(lambda x: x**3)(2.0) == 12.0
+        g = lambda x, y: x * x * y  # noqa: E731
+        assert hessian(g, mode="forward-over-reverse")(1.0, 2.0).tolist() == [[4.0, 2.0], [2.0, 0.0]]
+        assert hessian(g)(1.0, 2.0).tolist() == [[4.0, 2.0], [2.0, 0.0]]
+        assert not autograd.is_grad_enabled()  # and the caller's mode is as it was
+
+    # A no_grad inside f still holds: what it computes is a constant.
+    def inside(x: Any) -> Any:
+        with no_grad():
+            c = x * x
+        return c * x
+
+    assert grad(inside)(3.0) == 9.0  # d/dx (c x) with c = 9 held constant
