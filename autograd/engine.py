@@ -1062,7 +1062,31 @@ class Row(tuple):  # type: ignore[type-arg]
 
 
 # -------------------------------------------------------------------- modes
-class no_grad:  # noqa: N801 - named like torch.no_grad
+class _GradMode:
+    """A switch of this thread's recording, on inside, restored after: as a context manager, and as a
+    decorator (a function that runs inside). ``no_grad`` and ``enable_grad`` are its two positions."""
+
+    recording: bool  # what recording is inside
+
+    def __enter__(self) -> None:
+        mode = this_thread.mode
+        mode.saved.append(mode.recording)
+        mode.recording = self.recording
+
+    def __exit__(self, *exc: object) -> None:
+        mode = this_thread.mode
+        mode.recording = mode.saved.pop()
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):  # noqa: N801 - named like torch.no_grad
     """Build no graph inside: results are plain leaf Values (for inference and parameter updates).
 
     Works as a context manager and as a decorator. As PyTorch's, it switches recording off for this
@@ -1076,25 +1100,10 @@ class no_grad:  # noqa: N801 - named like torch.no_grad
         True
     """
 
-    def __enter__(self) -> None:
-        mode = this_thread.mode
-        mode.saved.append(mode.recording)
-        mode.recording = False
-
-    def __exit__(self, *exc: object) -> None:
-        mode = this_thread.mode
-        mode.recording = mode.saved.pop()
-
-    def __call__(self, fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+    recording = False
 
 
-class enable_grad:  # noqa: N801 - named like torch.enable_grad
+class enable_grad(_GradMode):  # noqa: N801 - named like torch.enable_grad
     """Record the graph inside, even within ``no_grad``: the opposite switch, for this thread only.
 
     The derivative functions (``autograd.grad``, ``jvp``, ``jacrev`` ...) run their ``f`` inside one,
@@ -1110,22 +1119,7 @@ class enable_grad:  # noqa: N801 - named like torch.enable_grad
         False
     """
 
-    def __enter__(self) -> None:
-        mode = this_thread.mode
-        mode.saved.append(mode.recording)
-        mode.recording = True
-
-    def __exit__(self, *exc: object) -> None:
-        mode = this_thread.mode
-        mode.recording = mode.saved.pop()
-
-    def __call__(self, fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with enable_grad():
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+    recording = True
 
 
 class scope:  # noqa: N801 - a context manager, like no_grad
