@@ -23,8 +23,6 @@ import numpy as np  # noqa: E402
 import autograd  # noqa: E402
 from autograd import jacfwd, jacobian, jacrev, jvp, ops  # noqa: E402
 
-torch.set_default_dtype(torch.float64)
-
 # torch.func's first jvp compiles PyTorch's own decompositions with torch.jit.script, which warns.
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 
@@ -137,7 +135,7 @@ def test_jacobians_of_random_graphs_match_torch(seed: int) -> None:
 def test_forward_over_reverse_hessian_matches_torch_func_hessian() -> None:
     f = lambda x, y, z: (x * y).sin() * z.exp() + (x * x + z).sqrt()  # noqa: E731
     point = (0.3, -1.2, 0.8)
-    theirs = torch.func.hessian(lambda v: f(v[0], v[1], v[2]))(torch.tensor(point))
+    theirs = torch.func.hessian(lambda v: f(v[0], v[1], v[2]))(torch.tensor(point, dtype=torch.float64))
     ours = autograd.hessian(f, mode="forward-over-reverse")(*point)
     assert np.allclose(ours, theirs.numpy(), rtol=1e-12, atol=1e-14)
 
