@@ -34,6 +34,7 @@ import autograd
 from autograd import Value
 from autograd.batch import columns
 from nn import _check, losses
+from nn.health import LayerHealth, Monitor
 from nn.module import MLP, Module, Neuron, _outputs
 from nn.optim import SGD, LinearLR, Optimizer
 
@@ -49,6 +50,8 @@ class History:
         accuracy: the fraction of training samples predicted right during the epoch (before each
             batch's update), or ``nan`` where the loss has no notion of a right answer.
         lr: the learning rate used in the epoch's first step.
+        health: with ``fit(..., monitor=True)``, one ``nn.health.LayerHealth`` per layer of the model,
+            in its order, each with per-epoch lists (``history.health[0].act_std[epoch]``); else empty.
 
     Examples:
         >>> h = History()
@@ -60,11 +63,57 @@ class History:
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
+    health: list[LayerHealth] = field(default_factory=list)
 
     @property
     def epochs(self) -> int:
         """How many epochs were run."""
         return len(self.loss)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The history as plain JSON values, what ``python -m nn train`` writes to ``history.json``:
+        ``loss``, ``accuracy`` and ``lr`` lists, and ``health`` (a list of per-layer records) when
+        it was monitored.
+
+        Examples:
+            >>> History(loss=[0.5], accuracy=[1.0], lr=[0.1]).to_dict()
+            {'loss': [0.5], 'accuracy': [1.0], 'lr': [0.1]}
+        """
+        document: dict[str, Any] = {
+            "loss": list(self.loss),
+            "accuracy": list(self.accuracy),
+            "lr": list(self.lr),
+        }
+        if self.health:
+            document["health"] = [layer.to_dict() for layer in self.health]
+        return document
+
+    @classmethod
+    def from_dict(cls, document: object) -> History:
+        """The History that ``to_dict`` wrote (a ``history.json`` read with ``json.load``), checked.
+        Files written before health was recorded have no ``health``: they load with none.
+
+        Raises:
+            TypeError, ValueError: not such a document.
+
+        Examples:
+            >>> History.from_dict({"loss": [0.5], "accuracy": [1.0], "lr": [0.1]}).epochs
+            1
+        """
+        if not isinstance(document, dict):
+            raise TypeError(f"History.from_dict takes a dict, got {type(document).__name__}")
+        lists: dict[str, list[float]] = {}
+        for key in ("loss", "accuracy", "lr"):
+            values = document.get(key, [])
+            if not isinstance(values, list) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+            ):
+                raise TypeError(f"History.from_dict: {key} must be a list of numbers")
+            lists[key] = [float(v) for v in values]
+        records = document.get("health", [])
+        if not isinstance(records, list):
+            raise TypeError("History.from_dict: health must be a list of per-layer records")
+        return cls(**lists, health=[LayerHealth.from_dict(record) for record in records])
 
 
 # Each named loss, and when an output counts as right (on arrays: one row per sample).
@@ -95,6 +144,7 @@ def fit(
     schedule: LinearLR | None = None,
     accuracy: Correct | None = None,
     callback: Callable[[int, History], None] | None = None,
+    monitor: bool = False,
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent and return the per-epoch ``History``.
 
@@ -133,9 +183,14 @@ def fit(
         accuracy: ``(outputs, targets) -> array of bools`` for a custom loss (the named losses know
             theirs); ``outputs`` has one row per sample.
         callback: called as ``callback(epoch, history)`` after every epoch.
+        monitor: also record, per epoch and per ``nn.Layer`` of the model, its activations' mean and
+            standard deviation, the fraction of dead (relu) or saturated (tanh, sigmoid) units, the
+            standard deviation of the gradients (of its outputs and of its weights) and the
+            update-to-data ratio, into ``History.health`` (``nn.health`` defines each; ``nn.viz.plot_health``
+            draws them). A model with no Layer is refused.
 
     Returns:
-        A ``History`` of loss, accuracy and learning rate per epoch.
+        A ``History`` of loss, accuracy and learning rate per epoch (and the layers' health).
 
     Examples:
         >>> import nn
@@ -171,23 +226,33 @@ def fit(
     _check_schedule(schedule, opt)
     forward = _batched_forward(model, xs) if batched else _scalar_forward(model, xs)
     _check_pass(model, forward, ys, loss, loss_fn, correct, batched)
-    history = History()
+    watch = Monitor(model) if _check.flag("fit: monitor", monitor) else None
+    history = History(health=watch.records if watch is not None else [])
     bar = _progress_bar(epochs, progress)
     try:
+        if watch is not None:
+            watch.install()
         for epoch in range(epochs):
             order = rng.permutation(n) if shuffle and size < n else np.arange(n)
             total, right = 0.0, 0
             history.lr.append(opt.lr)
             for start in range(0, n, size):
                 batch = order[start : start + size]
-                preds = forward(batch)
+                if watch is None:
+                    preds = forward(batch)
+                else:
+                    preds = watch.forward(forward, batch, len(batch) if batched else 1)
                 targets = ys[batch] if batched else ys[batch].tolist()
                 value = loss_fn(preds, targets)
                 if l2:
                     value = value + losses.l2_penalty(params, alpha=l2)
                 opt.zero_grad()
                 value.backward()
+                if watch is not None:
+                    watch.measure()
                 opt.step()
+                if watch is not None:
+                    watch.stepped()
                 if schedule is not None:
                     schedule.step()
                 total += float(value.data) * len(batch)
@@ -195,12 +260,16 @@ def fit(
                     right += int(np.sum(correct(_predictions(preds, len(batch), batched), ys[batch])))
             history.loss.append(total / n)
             history.accuracy.append(right / n if correct is not None else float("nan"))
+            if watch is not None:
+                watch.close_epoch()
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}", acc=f"{history.accuracy[-1]:.3f}")
             if callback is not None:
                 callback(epoch, history)
     finally:
+        if watch is not None:
+            watch.remove()
         if bar is not None:
             bar.close()
     return history
