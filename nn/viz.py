@@ -2,7 +2,8 @@
 
 ``draw_network`` needs only the ``graphviz`` package (render it with ``autograd.viz.render_svg``).
 The plots need matplotlib (``pip install 'glassgrad[plot]'``); each takes an optional ``ax``, draws on
-it (or on a new figure) and returns the Axes. Each says what it shows: a key for its colours (classes,
+it (or on a new figure) and returns the Axes, except ``plot_health``, a figure of six panels, which takes
+and returns a Figure. Each says what it shows: a key for its colours (classes,
 boundary, loss and accuracy), and a title for the training and boundary plots (``title=`` to change it).
 
 Examples:
@@ -17,12 +18,14 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd.viz import Picture
+from nn.health import SATURATED
 from nn.module import MLP, Layer, Module, Neuron
 from nn.train import History
 
@@ -388,3 +391,128 @@ def _tick_number(value: float, plain: bool) -> str:
     exponent = math.floor(math.log10(value) + 1e-9)
     mantissa = round(value / 10.0**exponent)
     return f"$10^{{{exponent}}}$" if mantissa == 1 else f"${mantissa}\\times10^{{{exponent}}}$"
+
+
+# ------------------------------------------------------------------------------- layer health
+UPDATE_RATIO_GUIDE = -3.0
+"""The guide line of ``plot_health``'s update panel: steps about a thousandth of the weights' size."""
+
+
+def plot_health(
+    history: History, fig: Any = None, *, layers: Sequence[str] | None = None, title: str | None = None
+) -> Any:
+    """Draw the layers' health that ``fit(..., monitor=True)`` recorded: six panels over the epochs,
+    one line per layer in the same colour in each, and a key naming the layers (``layers.0 (tanh)``).
+
+    The panels: the activations' mean, their standard deviation, the fraction of dead relu units and
+    saturated tanh/sigmoid outputs (each layer where it applies), the standard deviation of the gradient
+    of the layer's outputs and of its weights (log scales), and the update:data ratio
+    ``log10(std(step) / std(weights))`` with a dashed guide at -3. ``nn.health`` defines each number.
+    A run of few epochs gets a dot on each epoch, so that one epoch still shows.
+
+    Args:
+        history: a ``History`` with ``health``, from ``fit(..., monitor=True)`` or
+            ``History.from_dict`` of a ``history.json``.
+        fig: a matplotlib Figure to draw on (empty); default a new one, 12 x 6.5 inches.
+        layers: the names of the layers to draw (``["layers.0", "layers.1"]``), default all of them;
+            leaving out a linear output layer, whose outputs are scores, keeps the hidden layers' scale.
+        title: the figure's title; default ``Layer health over N epochs`` ("" for none).
+
+    Returns:
+        The Figure; its first six axes are the panels, in the order above.
+
+    Raises:
+        TypeError: ``history`` is no History.
+        ValueError: it holds no health (trained without ``monitor=True``), or ``layers`` names a
+            layer it does not have.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import nn
+        >>> X, y = nn.data.moons(30, seed=0)
+        >>> model = nn.MLP(2, [6, 6, 1], activation="tanh", seed=0)
+        >>> history = nn.train.fit(model, X, y, loss="bce_logits", epochs=4, monitor=True, progress=False)
+        >>> fig = plot_health(history)
+        >>> [ax.get_title() for ax in fig.axes[:2]]
+        ['activation mean', 'activation std']
+        >>> [t.get_text() for t in fig.legends[0].get_texts()][:3]
+        ['layers.0 (tanh)', 'layers.1 (tanh)', 'layers.2 (linear)']
+    """
+    if not isinstance(history, History):
+        raise TypeError(f"plot_health takes a History, got {type(history).__name__}")
+    if not history.health:
+        raise ValueError(
+            "plot_health needs a History recorded with fit(..., monitor=True); this one has no health"
+        )
+    records = history.health
+    if layers is not None:
+        if isinstance(layers, str) or not all(isinstance(name, str) for name in layers):
+            raise TypeError("plot_health: layers must be a list of layer names, such as ['layers.0']")
+        names = [layer.name for layer in records]
+        unknown = [name for name in layers if name not in names]
+        if unknown or not layers:
+            raise ValueError(f"plot_health: layers must name some of {names}, got {list(layers)}")
+        records = [layer for layer in records if layer.name in layers]
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    if fig is None:
+        fig = plt.figure(figsize=(12, 6.5), layout="constrained")
+    axes = fig.subplots(2, 3)
+    panels = list(axes.ravel())
+    kinds = {layer.activation for layer in records}
+    flat_parts = [
+        text
+        for text, present in [
+            ("dead relu units", "relu" in kinds),
+            (f"saturated: |tanh| > {SATURATED:g}", "tanh" in kinds),
+            (f"saturated: |2 sigmoid - 1| > {SATURATED:g}", "sigmoid" in kinds),
+        ]
+        if present
+    ]
+    flat_title = "; ".join(flat_parts) or "dead or saturated (no relu, tanh or sigmoid)"
+    specs = [
+        ("act_mean", "activation mean", "mean of the outputs", False),
+        ("act_std", "activation std", "std of the outputs", False),
+        ("flat", flat_title, "fraction of the layer", False),
+        ("grad_std", "gradient std at the outputs", "std of dL/d(outputs)", True),
+        ("weight_grad_std", "weight gradient std", "std of dL/dw", True),
+        ("update_ratio", "update:data ratio", "log10(std(step) / std(w))", False),
+    ]
+    colours = [plt.get_cmap("tab10")(k % 10) for k in range(len(records))]
+    handles = []
+    for ax, (key, panel_title, ylabel, log) in zip(panels, specs, strict=True):
+        for k, layer in enumerate(records):
+            if key == "flat":
+                values = layer.dead if layer.activation == "relu" else layer.saturated
+            else:
+                values = getattr(layer, key)
+            epochs = np.arange(1, len(values) + 1)
+            marker = "o" if len(values) <= 20 else None
+            (line,) = ax.plot(
+                epochs,
+                values,
+                color=colours[k],
+                marker=marker,
+                markersize=3,
+                label=f"{layer.name} ({layer.activation})",
+            )
+            if key == "act_mean":
+                handles.append(line)
+        if log and any(v > 0 for layer in records for v in getattr(layer, key) if math.isfinite(v)):
+            ax.set_yscale("log")
+        if key == "flat":
+            ax.set_ylim(-0.03, 1.03)
+        if key == "update_ratio":
+            guide = ax.axhline(UPDATE_RATIO_GUIDE, color="black", linestyle="--", linewidth=1)
+            guide.set_label(f"guide: {UPDATE_RATIO_GUIDE:g}")
+            ax.legend(handles=[guide], loc="best", fontsize="small")
+        ax.set_title(panel_title, fontsize="medium")
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    fig.legend(handles=handles, loc="outside right upper", fontsize="small", title="layer")
+    epochs_run = f"{history.epochs} epoch{'' if history.epochs == 1 else 's'}"
+    fig.suptitle(f"Layer health over {epochs_run}" if title is None else title)
+    return fig
