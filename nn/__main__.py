@@ -3,7 +3,9 @@
 The defaults are micrograd's demo: 100 moons samples, an MLP 2-16-16-1 with relu, hinge loss plus an
 L2 penalty of 1e-4, full-batch SGD whose learning rate decays linearly from 1.0 to 0.1 over 100 steps.
 ``make demo`` runs exactly that. The output folder gets ``model.json`` (load it with ``nn.load``),
-``history.json``, and, when matplotlib is installed, ``loss.png`` and ``boundary.png``.
+``history.json``, and, when matplotlib is installed, ``loss.png`` and ``boundary.png``. With ``--monitor``
+the history also holds each layer's health per epoch (``fit(..., monitor=True)``) and ``health.png``
+draws it (``nn.viz.plot_health``).
 
 Every argument is checked before anything runs (the data set, the model, the optimizer and the output
 folder are made first): a bad one ends the program with one line of error and exit status 2.
@@ -124,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=_non_negative_int, default=0)
     train.add_argument("--out", default="runs/demo", help="output folder (default runs/demo)")
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--monitor",
+        action="store_true",
+        help="record each layer's activation and gradient statistics per epoch; draw them in health.png",
+    )
     return parser
 
 
@@ -233,7 +240,9 @@ def run(job: Job, args: argparse.Namespace) -> int:
             print(f"  epoch {epoch + 1:4d}  loss {history.loss[-1]:.4f}  accuracy {history.accuracy[-1]:.0%}")
 
     start = time.perf_counter()
-    history = job.fit(epochs=args.epochs, progress=not args.no_progress, callback=report)
+    history = job.fit(
+        epochs=args.epochs, progress=not args.no_progress, callback=report, monitor=args.monitor
+    )
     seconds = time.perf_counter() - start
     print(f"done in {seconds:.2f} s ({seconds / args.epochs * 1000:.1f} ms per epoch)")
     print(f"final training accuracy: {history.accuracy[-1]:.0%}")
@@ -253,7 +262,7 @@ def write_outputs(
     os.makedirs(folder, exist_ok=True)
     model.save(os.path.join(folder, "model.json"))
     with open(os.path.join(folder, "history.json"), "w", encoding="utf-8") as fh:
-        json.dump({"loss": history.loss, "accuracy": history.accuracy, "lr": history.lr}, fh, indent=1)
+        json.dump(history.to_dict(), fh, indent=1)
     written = ["model.json", "history.json"]
     try:
         import matplotlib
@@ -278,6 +287,13 @@ def write_outputs(
             fig.savefig(os.path.join(folder, "boundary.png"), dpi=110)
             plt.close(fig)
             written.append("boundary.png")
+        if history.health:
+            from nn.viz import plot_health
+
+            fig = plot_health(history)
+            fig.savefig(os.path.join(folder, "health.png"), dpi=100)
+            plt.close(fig)
+            written.append("health.png")
     print(f"wrote {', '.join(written)} to {folder}/")
 
 
