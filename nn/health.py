@@ -295,7 +295,7 @@ class Monitor:
         forward = type(watch.layer)._forward_all.__get__(watch.layer)
 
         def recorded(x: Any) -> list[Value]:
-            outs = forward(x)
+            outs: list[Value] = forward(x)
             if self._recording and threading.get_ident() == self._thread:
                 watch.calls.append(outs)
             return outs
