@@ -213,11 +213,17 @@ class _Watch:
         self.weight_grad_stds: list[float] = []
         self.ratios: list[float] = []
 
-    def measure(self, samples: int) -> None:
-        """After backward, before the step: the outputs, their gradients and the weights' gradients."""
+    def measure(self, samples: int | None) -> None:
+        """After backward, before the step: the outputs, their gradients and the weights' gradients.
+        ``samples`` is the number of samples of each call (batched mode), or None for scalar mode (a
+        call per sample, each output a float)."""
         if self.calls:
-            acts = np.concatenate([_block(outs, "data", samples) for outs in self.calls])
-            grads = np.concatenate([_block(outs, "grad", samples) for outs in self.calls])
+            if samples is None:  # one row per call, read at once
+                acts = np.array([[v.data for v in outs] for outs in self.calls], dtype=np.float64)
+                grads = np.array([[v.grad for v in outs] for outs in self.calls], dtype=np.float64)
+            else:
+                acts = np.concatenate([_block(outs, "data", samples) for outs in self.calls])
+                grads = np.concatenate([_block(outs, "grad", samples) for outs in self.calls])
             self.calls = []  # let the graph go
             self.acts.add(acts)
             self.grads.add(grads)
@@ -279,7 +285,7 @@ class Monitor:
         self.records = [w.record for w in self.watches]
         self._recording = False
         self._thread = threading.get_ident()
-        self._samples = 1
+        self._samples: int | None = None
 
     def install(self) -> None:
         """Route each Layer's forward pass through the monitor (undone by ``remove``)."""
@@ -302,8 +308,9 @@ class Monitor:
 
         return recorded
 
-    def forward(self, run: Callable[[Any], Any], batch: Any, samples_per_call: int) -> Any:
-        """``run(batch)``, a step's forward pass, keeping each Layer's outputs."""
+    def forward(self, run: Callable[[Any], Any], batch: Any, samples_per_call: int | None) -> Any:
+        """``run(batch)``, a step's forward pass, keeping each Layer's outputs; ``samples_per_call`` is
+        the batch's size in batched mode, None in scalar mode (each call is one sample)."""
         self._samples = samples_per_call
         self._recording = True
         try:

@@ -241,7 +241,7 @@ def fit(
                 if watch is None:
                     preds = forward(batch)
                 else:
-                    preds = watch.forward(forward, batch, len(batch) if batched else 1)
+                    preds = watch.forward(forward, batch, len(batch) if batched else None)
                 targets = ys[batch] if batched else ys[batch].tolist()
                 value = loss_fn(preds, targets)
                 if l2:
