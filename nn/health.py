@@ -47,7 +47,6 @@ Examples:
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -56,7 +55,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import Value
-from nn.module import Layer, Module
+from nn.module import LAYER_OUTPUTS, Layer, Module
 
 __all__ = ["SATURATED", "LayerHealth", "find_layers"]
 
@@ -283,30 +282,26 @@ class Monitor:
             )
         self.watches = [_Watch(name, layer) for name, layer in layers]
         self.records = [w.record for w in self.watches]
+        self._by_layer = {id(w.layer): w for w in self.watches}
         self._recording = False
-        self._thread = threading.get_ident()
         self._samples: int | None = None
+        self._saw: Any = None  # who saw the layers' outputs before install
 
     def install(self) -> None:
-        """Route each Layer's forward pass through the monitor (undone by ``remove``)."""
-        for watch in self.watches:
-            watch.layer.__dict__["_forward_all"] = self._recorder(watch)
+        """See each Layer's outputs as this thread computes them (``nn.module.LAYER_OUTPUTS``; undone
+        by ``remove``)."""
+        self._saw = LAYER_OUTPUTS.see
+        LAYER_OUTPUTS.see = self._seen
 
     def remove(self) -> None:
+        LAYER_OUTPUTS.see = self._saw
         for watch in self.watches:
-            watch.layer.__dict__.pop("_forward_all", None)
             watch.calls = []
 
-    def _recorder(self, watch: _Watch) -> Callable[[Any], list[Value]]:
-        forward = type(watch.layer)._forward_all.__get__(watch.layer)
-
-        def recorded(x: Any) -> list[Value]:
-            outs: list[Value] = forward(x)
-            if self._recording and threading.get_ident() == self._thread:
-                watch.calls.append(outs)
-            return outs
-
-        return recorded
+    def _seen(self, layer: Layer, outs: list[Value]) -> None:
+        watch = self._by_layer.get(id(layer))
+        if self._recording and watch is not None and watch.layer is layer:
+            watch.calls.append(outs)
 
     def forward(self, run: Callable[[Any], Any], batch: Any, samples_per_call: int | None) -> Any:
         """``run(batch)``, a step's forward pass, keeping each Layer's outputs; ``samples_per_call`` is

@@ -34,6 +34,7 @@ import numbers
 import operator
 import os
 import random
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -431,7 +432,10 @@ class Layer(Module):
     def _forward_all(self, x: Inputs) -> list[Value]:
         """Each neuron's output in a list, even of one (what an MLP hands to its next layer)."""
         inputs = _as_inputs(x, self.nin, "Layer")
-        return [neuron(inputs) for neuron in self.neurons]
+        outs = [neuron(inputs) for neuron in self.neurons]
+        if LAYER_OUTPUTS.see is not None:
+            LAYER_OUTPUTS.see(self, outs)
+        return outs
 
     def config(self) -> dict[str, Any]:
         """The keyword arguments that rebuild this architecture (what ``save`` writes)."""
@@ -439,6 +443,17 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r}{_fused_note(self.fused)})"
+
+
+class _LayerOutputs(threading.local):
+    """Who sees every Layer's outputs as this thread computes them: ``see(layer, outputs)``, or None.
+    ``fit(..., monitor=True)`` sets it while it trains (``nn.health``); per thread, as the engine's
+    modes are, so nothing another thread runs meanwhile is seen."""
+
+    see: Callable[[Layer, list[Value]], None] | None = None
+
+
+LAYER_OUTPUTS = _LayerOutputs()
 
 
 class MLP(Module):
