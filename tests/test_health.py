@@ -20,6 +20,7 @@ from autograd import Value, no_grad
 from autograd.batch import columns
 from nn.health import SATURATED, LayerHealth, find_layers
 from nn.losses import binary_cross_entropy_with_logits
+from nn.module import LAYER_OUTPUTS
 from nn.optim import SGD, Adam
 from nn.train import History, fit
 
@@ -208,7 +209,7 @@ def test_monitor_off_records_nothing_and_leaves_no_trace() -> None:
     assert plain.health == [] and "health" not in plain.to_dict()
     watched = fit(model, X, y, loss="bce_logits", epochs=2, progress=False, monitor=True)
     assert len(watched.health) == 2
-    assert all("_forward_all" not in vars(layer) for layer in model.layers)  # the layers are plain again
+    assert LAYER_OUTPUTS.see is None  # nothing watches the layers any more
 
 
 def test_a_failed_run_removes_the_monitor() -> None:
@@ -220,7 +221,7 @@ def test_a_failed_run_removes_the_monitor() -> None:
 
     with pytest.raises(RuntimeError):
         fit(model, X, y, loss="bce_logits", epochs=2, progress=False, monitor=True, callback=stop)
-    assert all("_forward_all" not in vars(layer) for layer in model.layers)
+    assert LAYER_OUTPUTS.see is None
 
 
 def test_predictions_in_a_callback_are_not_counted() -> None:
@@ -388,3 +389,22 @@ def test_cli_monitor_writes_health_png_and_the_records(tmp_path: Path, plt: Any)
     assert (
         loaded.loss == json.loads((plain / "history.json").read_text())["loss"]
     )  # monitoring changes nothing
+
+
+def test_the_layers_are_watched_per_thread() -> None:
+    # The monitor sees layer outputs through a per-thread hook (nn.module.LAYER_OUTPUTS): a Layer that
+    # another thread runs meanwhile is not seen, as a no_grad in one thread is not felt in another.
+    import threading
+
+    layer = nn.Layer(2, 3, seed=0)
+    seen: list[int] = []
+    LAYER_OUTPUTS.see = lambda lay, outs: seen.append(len(outs))
+    try:
+        worker = threading.Thread(target=lambda: layer([1.0, 2.0]))
+        worker.start()
+        worker.join()
+        assert seen == []
+        layer([1.0, 2.0])
+        assert seen == [3]
+    finally:
+        LAYER_OUTPUTS.see = None
