@@ -381,7 +381,7 @@ def test_layer_returns_a_list_or_its_one_value_and_checks_width() -> None:
         (
             lambda: MLP(2, [1], activation="gelu"),
             ValueError,
-            "'gelu'.*relu, tanh, sigmoid, leaky_relu, linear",
+            "'gelu'.*relu, tanh, sigmoid, leaky_relu, softplus, linear",
         ),
         (lambda: MLP(2, [1], out_activation=3), TypeError, "activation"),
         (lambda: MLP(2, [1], init="normal"), ValueError, "'normal'.*uniform, xavier, he"),
