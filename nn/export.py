@@ -371,10 +371,15 @@ def onnx_model(model: Module) -> onnx.ModelProto:
         >>> [tensor.name for tensor in proto.graph.initializer]
         ['0.weight', '0.bias', '2.weight', '2.bias', 'zero', 'slope']
     """
-    onnxlib = _onnx("onnx_model")
+    return _onnx_model(model, "onnx_model")
+
+
+def _onnx_model(model: Module, who: str) -> onnx.ModelProto:
+    """``onnx_model``, its errors named after ``who``, the function the user called."""
+    onnxlib = _onnx(who)
     from onnx import TensorProto, helper, numpy_helper
 
-    layers = _layers(model, "onnx_model")
+    layers = _layers(model, who)
     nin, nout = layers[0][0].shape[1], layers[-1][0].shape[0]
     nodes: list[Any] = []
     constants: dict[str, float] = {}
@@ -467,5 +472,5 @@ def to_onnx(model: Module, path: str | os.PathLike[str]) -> None:
         >>> [(i.name, i.type.tensor_type.elem_type == onnx.TensorProto.DOUBLE) for i in proto.graph.input]
         [('input', True)]
     """
-    data = onnx_model(model).SerializeToString()  # everything checked before the file is touched
+    data = _onnx_model(model, "to_onnx").SerializeToString()  # everything checked before the file is touched
     _write_atomic(path, data)
