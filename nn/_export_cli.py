@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         model, target, data = prepare(args)
     except (ImportError, TypeError, ValueError) as error:
         args.error(str(error))
-    _write_atomic(target, data)
+    _write_atomic(target, lambda f: f.write(data))
     print(f"wrote {target} ({len(data):,} bytes)")
     if args.to == "torch":
         print("load it in PyTorch (float64) with:")

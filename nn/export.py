@@ -473,4 +473,4 @@ def to_onnx(model: Module, path: str | os.PathLike[str]) -> None:
         [('input', True)]
     """
     data = _onnx_model(model, "to_onnx").SerializeToString()  # everything checked before the file is touched
-    _write_atomic(path, data)
+    _write_atomic(path, lambda f: f.write(data))

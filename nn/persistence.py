@@ -135,7 +135,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         "config": _config(model),
         "parameters": model.state_dict(),
     }
-    _write_atomic(path, json.dumps(document, indent=2).encode("utf-8"))
+    _write_atomic(path, lambda f: json.dump(document, f, indent=2), binary=False)
 
 
 def load(path: str | os.PathLike[str]) -> Module:
@@ -231,9 +231,10 @@ def _config(model: Module) -> dict[str, Any]:
     return config
 
 
-def _write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` as ``save`` says: a temporary file beside it, flushed to disk, then
-    renamed over it; a file written over keeps its mode. ``nn.export`` writes its files so too."""
+def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], object], binary: bool = True) -> None:
+    """Write a file at ``path`` as ``save`` says: ``write(f)`` fills a temporary file beside it (opened
+    in binary or UTF-8 text mode), flushed to disk, then renamed over ``path``; a file written over
+    keeps its mode. ``nn.export`` writes its files so too."""
     target = os.path.abspath(os.fspath(path))
     folder, name = os.path.split(target)
     _remove_stale_temporaries(folder, name)
@@ -243,8 +244,8 @@ def _write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         with contextlib.suppress(FileNotFoundError):  # a file saved over keeps its mode, set before a
             os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # byte is written: 0600 stays private
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
