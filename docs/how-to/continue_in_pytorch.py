@@ -80,6 +80,7 @@ def main() -> None:
         else:
             ax = nn.viz.plot_decision_boundary(back, X, y, title="trained in PyTorch, drawn by glassgrad")
             ax.figure.savefig(os.path.join(args.out, "boundary.png"), dpi=110)
+    dist.barrier()  # wait for rank 0's writing: the ranks leave the group together
     dist.destroy_process_group()
 
 
