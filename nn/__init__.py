@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from autograd.check import library
-from nn import data, losses, optim, persistence, train
+from nn import data, export, losses, optim, persistence, train
 from nn.module import MLP, Layer, Module, Neuron
 from nn.persistence import load, register
 
@@ -27,6 +27,7 @@ __all__ = [
     "Module",
     "Neuron",
     "data",
+    "export",
     "load",
     "losses",
     "optim",

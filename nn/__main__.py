@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 import nn
-from nn import _check
+from nn import _check, _export_cli
 from nn.module import _ACTIVATIONS
 from nn.optim import LinearLR, Optimizer
 from nn.train import LOSSES, History, fit
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(prog="python -m nn", description="glassgrad's command line.")
     sub = parser.add_subparsers(dest="command", required=True)
+    _export_cli.add_parser(sub)  # python -m nn export: nn/_export_cli.py
     description = (__doc__ or "").replace("``", "")  # the docstring, without its reST quoting
     train = sub.add_parser("train", help="train an MLP on a built-in data set", description=description)
     train.set_defaults(error=train.error)  # for the errors found after parsing: this usage, this prefix
@@ -302,6 +303,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if extra:  # reported by the train command, with its usage
         args.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "export":
+        return _export_cli.run(args)
     try:
         job = prepare(args)
     except (TypeError, ValueError) as error:

@@ -69,6 +69,7 @@ _ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
     "leaky_relu": Value.leaky_relu,  # slope 0.01
+    "softplus": Value.softplus,  # log(1 + e**x), exact for every x
     "linear": None,
 }
 _INITS = ("uniform", "xavier", "he")
@@ -297,8 +298,8 @@ class Neuron(Module):
 
     Args:
         nin: number of inputs.
-        activation: ``"relu"`` (the default), ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01) or
-            ``"linear"`` (``None`` also means linear).
+        activation: ``"relu"`` (the default), ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"`` (slope 0.01),
+            ``"softplus"`` (``log(1 + e**x)``) or ``"linear"`` (``None`` also means linear).
         init: ``"uniform"`` (U(-1, 1), as micrograd), ``"xavier"`` (Glorot uniform, bound
             ``sqrt(6 / (nin + fan_out))``) or ``"he"`` (Kaiming normal, std ``sqrt(2 / nin)``). ``b`` is 0.
         seed: an ``int`` or a ``numpy.random.Generator`` (used as it is, and advanced) draws the weights

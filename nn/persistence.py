@@ -135,24 +135,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         "config": _config(model),
         "parameters": model.state_dict(),
     }
-    target = os.path.abspath(os.fspath(path))
-    folder, name = os.path.split(target)
-    _remove_stale_temporaries(folder, name)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    # Made as open() makes a new file, so the umask applies; O_EXCL: never another's file.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with contextlib.suppress(FileNotFoundError):  # a file saved over keeps its mode, set before a
-            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # byte is written: 0600 stays private
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(document, f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    _write_atomic(path, lambda f: json.dump(document, f, indent=2), binary=False)
 
 
 def load(path: str | os.PathLike[str]) -> Module:
@@ -246,6 +229,30 @@ def _config(model: Module) -> dict[str, Any]:
             f"{name}.config() must give JSON values that {name}(...) takes, to rebuild it: {e}"
         ) from None
     return config
+
+
+def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], object], binary: bool = True) -> None:
+    """Write a file at ``path`` as ``save`` says: ``write(f)`` fills a temporary file beside it (opened
+    in binary or UTF-8 text mode), flushed to disk, then renamed over ``path``; a file written over
+    keeps its mode. ``nn.export`` writes its files so too."""
+    target = os.path.abspath(os.fspath(path))
+    folder, name = os.path.split(target)
+    _remove_stale_temporaries(folder, name)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    # Made as open() makes a new file, so the umask applies; O_EXCL: never another's file.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with contextlib.suppress(FileNotFoundError):  # a file saved over keeps its mode, set before a
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # byte is written: 0600 stays private
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def _same_count(count: int, found: int) -> None:

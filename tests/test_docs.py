@@ -31,6 +31,7 @@ PAGES = {
     for page in sorted(DOCS.rglob("*.md"))
 }
 RUNNABLE = sorted(name for name, blocks in PAGES.items() if blocks)
+OPTIONAL = [("torch", "torch"), ("onnx", "onnx"), ("onnxruntime", "onnx")]  # (module, extra) pages may import
 
 
 def test_the_docs_have_examples() -> None:
@@ -42,6 +43,13 @@ def test_docs_examples_run(page: str, tmp_path, monkeypatch) -> None:  # type: i
     blocks = PAGES[page]
     if any("render_svg(" in block for block, _ in blocks) and not has_svg_renderer():
         pytest.skip(NO_RENDERER)
+    # Pages about the optional extras (PyTorch, ONNX) import them; without them the page cannot run.
+    for module, extra in OPTIONAL:
+        if (
+            any(f"import {module}" in block for block, _ in blocks)
+            and importlib.util.find_spec(module) is None
+        ):
+            pytest.skip(f"docs/{page} needs {module}: pip install 'glassgrad[{extra}]'")
     monkeypatch.chdir(tmp_path)  # examples may write files
     monkeypatch.setenv("MPLBACKEND", "Agg")
     displayed: list[object] = []

@@ -209,13 +209,14 @@ def test_forward_equals_numpy(activation: str) -> None:
     assert [v.data for v in model(x)] == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "leaky_relu", "linear", None])
+@pytest.mark.parametrize("activation", ["sigmoid", "leaky_relu", "softplus", "linear", None])
 def test_neuron_activations(activation: str | None) -> None:
     n = Neuron(2, activation, seed=0)
     z = n.w[0].data * 1.5 - n.w[1].data * 2.0
     expected = {
         "sigmoid": 1 / (1 + math.exp(-z)),
         "leaky_relu": z if z > 0 else 0.01 * z,
+        "softplus": math.log1p(math.exp(z)),
         "linear": z,
         None: z,
     }[activation]
@@ -380,7 +381,7 @@ def test_layer_returns_a_list_or_its_one_value_and_checks_width() -> None:
         (
             lambda: MLP(2, [1], activation="gelu"),
             ValueError,
-            "'gelu'.*relu, tanh, sigmoid, leaky_relu, linear",
+            "'gelu'.*relu, tanh, sigmoid, leaky_relu, softplus, linear",
         ),
         (lambda: MLP(2, [1], out_activation=3), TypeError, "activation"),
         (lambda: MLP(2, [1], init="normal"), ValueError, "'normal'.*uniform, xavier, he"),
