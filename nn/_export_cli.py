@@ -1,10 +1,11 @@
 """``python -m nn export MODEL --to onnx|torch [--out PATH]``: a saved model as a file for other tools.
 
 ``--to onnx`` writes the ONNX file of ``nn.export.to_onnx`` (float64; input ``"input"``, output
-``"output"``). ``--to torch`` writes the ``state_dict`` of ``nn.export.to_torch``'s ``Sequential`` with
-``torch.save``, PyTorch's own format, and prints the lines that rebuild the ``Sequential`` and load it
-(``torch.load(path, weights_only=True)``, which reads tensors and runs no code). The file goes beside
-the model (``runs/demo/model.json`` gives ``runs/demo/model.onnx`` or ``model.pt``) or to ``--out`` (a
+``"output"``). ``--to torch`` writes the ``state_dict`` of ``nn.export.to_torch``'s ``Sequential``
+(``nn.export.torch_state_dict``: PyTorch's names, float64 arrays) as a NumPy ``.npz`` file, which holds
+no pickles, as every file glassgrad writes (so writing it needs no PyTorch), and prints the lines that
+rebuild the ``Sequential`` and load it. The file goes beside the model (``runs/demo/model.json`` gives
+``runs/demo/model.onnx`` or ``model.npz``) or to ``--out`` (a
 file, or a folder to write it in). Every argument is checked before anything is written, and the write
 is atomic, as ``Module.save``'s; a bad argument, or a missing optional package, ends the program with
 one line of error and exit status 2.
@@ -18,12 +19,14 @@ import os
 import tempfile
 from typing import Any
 
+import numpy as np
+
 import nn
-from nn.export import onnx_model, to_torch
+from nn.export import onnx_model, torch_state_dict
 from nn.module import Module
 from nn.persistence import _write_atomic
 
-SUFFIXES = {"onnx": ".onnx", "torch": ".pt"}
+SUFFIXES = {"onnx": ".onnx", "torch": ".npz"}
 
 
 def add_parser(sub: Any) -> None:
@@ -79,19 +82,11 @@ def prepare(args: argparse.Namespace) -> tuple[Module, str, bytes]:
     if args.to == "onnx":
         data = onnx_model(model).SerializeToString()
     else:
-        torch = _torch()
         buffer = io.BytesIO()
-        torch.save(to_torch(model).state_dict(), buffer)
+        arrays: dict[str, Any] = torch_state_dict(model)
+        np.savez(buffer, **arrays)  # float64 arrays only: no pickles
         data = buffer.getvalue()
     return model, target, data
-
-
-def _torch() -> Any:
-    try:
-        import torch
-    except ImportError as err:
-        raise ImportError("--to torch needs PyTorch: pip install 'glassgrad[torch]'") from err
-    return torch
 
 
 def _target(args: argparse.Namespace) -> str:
@@ -122,7 +117,7 @@ def rebuild_lines(model: Module, target: str) -> list[str]:
     """The Python lines that rebuild the exported ``Sequential`` and load the file ``target`` into it.
 
     Examples:
-        >>> lines = rebuild_lines(nn.MLP(2, [4, 1], activation="tanh", seed=0), "m.pt")
+        >>> lines = rebuild_lines(nn.MLP(2, [4, 1], activation="tanh", seed=0), "m.npz")
         >>> print(lines[1])
         net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)).double()
     """
@@ -133,9 +128,9 @@ def rebuild_lines(model: Module, target: str) -> list[str]:
         if activation != "linear":
             modules.append(f"torch.nn.{_ACTIVATION_SOURCE[activation]}")
     return [
-        "import torch",
+        "import numpy, torch",
         f"net = torch.nn.Sequential({', '.join(modules)}).double()",
-        f"net.load_state_dict(torch.load({target!r}, weights_only=True))",
+        f"net.load_state_dict({{k: torch.from_numpy(v) for k, v in numpy.load({target!r}).items()}})",
     ]
 
 

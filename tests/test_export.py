@@ -111,6 +111,17 @@ def test_export_refuses_bad_arguments_before_writing(tmp_path: Path, monkeypatch
         assert message in refused(argv, capsys), argv
     monkeypatch.setitem(sys.modules, "torch", None)
     monkeypatch.setitem(sys.modules, "onnx", None)
-    assert "pip install 'glassgrad[torch]'" in refused(["export", str(model), "--to", "torch"], capsys)
     assert "pip install 'glassgrad[onnx]'" in refused(["export", str(model), "--to", "onnx"], capsys)
     assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_export_to_torch_writes_plain_arrays_without_pytorch(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The state_dict for PyTorch is an .npz of float64 arrays with PyTorch's names: no pickles, as
+    # every file glassgrad writes, and writing it needs no PyTorch.
+    monkeypatch.chdir(tmp_path)
+    model = _model_file(tmp_path)
+    monkeypatch.setitem(sys.modules, "torch", None)
+    assert main(["export", str(model), "--to", "torch"]) == 0
+    with np.load(tmp_path / "model.npz", allow_pickle=False) as state:
+        assert list(state.files) == list(torch_state_dict(nn.load(model)))
+        assert all(state[k].dtype == np.float64 for k in state.files)

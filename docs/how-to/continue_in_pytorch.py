@@ -8,7 +8,7 @@ with torchrun, which starts one process per rank and tells each its rank and whe
 
 It reads the glassgrad model file MODEL, trains its PyTorch copy with DistributedDataParallel on the
 moons data (each process on its half), and writes to the folder OUT:
-- rank0.pt, rank1.pt, ...: the weights each process ended with (a state_dict, torch.save);
+- rank0.npz, rank1.npz, ...: the weights each process ended with (its state_dict, as plain arrays);
 - losses.json: the loss over all the data before each step;
 - model.json: the trained model, back in glassgrad (written by rank 0);
 - boundary.png: its decision boundary, drawn by glassgrad (when matplotlib is installed).
@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 
+import numpy
 import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
@@ -62,7 +63,8 @@ def main() -> None:
         losses.append(whole.item() / world)
 
     os.makedirs(args.out, exist_ok=True)
-    torch.save(model.module.state_dict(), os.path.join(args.out, f"rank{rank}.pt"))
+    weights = {name: tensor.numpy() for name, tensor in model.module.state_dict().items()}
+    numpy.savez(os.path.join(args.out, f"rank{rank}.npz"), **weights)
     if rank == 0:
         with open(os.path.join(args.out, "losses.json"), "w", encoding="utf-8") as f:
             json.dump(losses, f)
