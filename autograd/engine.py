@@ -858,6 +858,8 @@ def _depth_first(root: Value) -> list[Value]:
 
 def _number(data: Any) -> Number:
     """A Value's data: a float, or (batched mode) a 1-D float64 array with one number per sample."""
+    if type(data) is float:  # (most often: every parameter update, p.data -= lr * p.grad)
+        return data
     if isinstance(data, np.ndarray) and data.ndim == 1 and data.dtype.kind in "biuf":
         return data.astype(np.float64)  # a copy: the Value owns its numbers
     if isinstance(data, np.ndarray):
