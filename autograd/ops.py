@@ -549,9 +549,15 @@ def _weighted(inputs: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any], Any]
     return inputs[:n], inputs[-n:] if n else (), inputs[n] if len(inputs) % 2 else None
 
 
+def _weighted_local(out: Any, *inputs: Any) -> tuple[Any, ...]:
+    """The local derivatives of w·x (+ b): d/dw_i = x_i, d/db = 1, d/dx_i = w_i, read off the inputs
+    (batched mode's backward step takes them as they are, with no product by g = 1)."""
+    ws, xs, b = _weighted(inputs)
+    return (*xs, *(() if b is None else (1.0,)), *ws)
+
+
 def _weighted_vjp(g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
-    ws, xs, b = _weighted(inputs)  # d/dw_i = x_i, d/db = 1, d/dx_i = w_i
-    return (*(g * x for x in xs), *(() if b is None else (g,)), *(g * w for w in ws))
+    return tuple(g * d for d in _weighted_local(out, *inputs))
 
 
 def _weighted_into(g: float, parents: tuple[Any, ...]) -> None:  # _weighted_vjp, in place
@@ -624,6 +630,7 @@ DOT = Op(
     split=lambda wx: _weighted(wx)[:2],
     order=_weighted_order,
     jvp=_weighted_jvp,
+    grads=_weighted_local,
 )
 AFFINE = Op(
     "w·x+b",
@@ -634,6 +641,7 @@ AFFINE = Op(
     split=_weighted,
     order=_weighted_order,
     jvp=_weighted_jvp,
+    grads=_weighted_local,
 )
 
 
