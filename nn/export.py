@@ -28,6 +28,7 @@ Examples:
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -129,12 +130,16 @@ def torch_state_dict(model: Module) -> dict[str, NDArray[np.float64]]:
 
 
 # ---------------------------------------------------------------- PyTorch
-def _torch(who: str) -> Any:
+def _optional(package: str, who: str, what: str, extra: str) -> Any:
+    """The optional ``package``, or an ImportError saying that ``who`` needs it and how to install it."""
     try:
-        import torch
+        return importlib.import_module(package)
     except ImportError as err:
-        raise ImportError(f"{who} needs PyTorch: {_TORCH_EXTRA}") from err
-    return torch
+        raise ImportError(f"{who} needs {what}: {extra}") from err
+
+
+def _torch(who: str) -> Any:
+    return _optional("torch", who, "PyTorch", _TORCH_EXTRA)
 
 
 def _torch_activation(torch: Any, name: str) -> Any:
@@ -341,11 +346,7 @@ def _floats(torch: Any, tensor: Any, what: str) -> NDArray[np.float64]:
 
 # ---------------------------------------------------------------- ONNX
 def _onnx(who: str) -> Any:
-    try:
-        import onnx
-    except ImportError as err:
-        raise ImportError(f"{who} needs the onnx package: {_ONNX_EXTRA}") from err
-    return onnx
+    return _optional("onnx", who, "the onnx package", _ONNX_EXTRA)
 
 
 def onnx_model(model: Module) -> onnx.ModelProto:

@@ -152,22 +152,7 @@ def find_layers(model: Module) -> list[tuple[str, Layer]]:
     """
     if isinstance(model, Layer):
         return [("layer", model)]
-    found: list[tuple[str, Layer]] = []
-    seen: set[int] = set()
-    stack: list[tuple[str, object]] = [("", model)]
-    while stack:  # depth first, in attribute order, as Module.named_parameters walks
-        name, obj = stack.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, Layer):
-            found.append((name, obj))
-        elif isinstance(obj, Module):
-            attrs = [(attr, value) for attr, value in vars(obj).items() if not attr.startswith("_")]
-            stack.extend((f"{name}.{attr}" if name else attr, value) for attr, value in reversed(attrs))
-        elif isinstance(obj, (list, tuple)):
-            stack.extend((f"{name}.{i}", obj[i]) for i in reversed(range(len(obj))))
-    return found
+    return model._named(Layer)
 
 
 class _Moments:

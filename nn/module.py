@@ -36,7 +36,7 @@ import os
 import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -45,6 +45,8 @@ import autograd
 from autograd import Row, Value
 from autograd.batch import columns, outputs
 from nn import _check
+
+T = TypeVar("T")
 
 __all__ = ["MAX_PARAMETERS", "MLP", "Layer", "Module", "Neuron"]
 
@@ -124,16 +126,27 @@ class Module:
             >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
             ['w.0', 'w.1', 'b']
         """
+        return self._named(Value)
+
+    def _named(self, kind: type[T]) -> list[tuple[str, T]]:
+        """The objects of ``kind`` this module holds, with their dotted names, in definition order: the
+        walk of ``named_parameters`` (``kind=Value``), which ``nn.health`` takes for Layers. It goes into
+        modules (their public attributes), lists and tuples, and not into what it finds.
+
+        Examples:
+            >>> [name for name, _ in MLP(2, [3, 1], seed=0)._named(Layer)]
+            ['layers.0', 'layers.1']
+        """
         # Depth first with a stack of (name, object) still to visit, children pushed in reverse so that they
         # come off in order. No recursion and no closure: what a walk builds is freed when it returns.
-        found: list[tuple[str, Value]] = []
-        seen: set[int] = set()  # Values, Modules and lists visited: each once, even in a cycle
+        found: list[tuple[str, T]] = []
+        seen: set[int] = set()  # what was visited: each once, even in a cycle
         stack: list[tuple[str, object]] = [("", self)]
         while stack:
             name, obj = stack.pop()
             if id(obj) in seen:
                 continue
-            if isinstance(obj, Value):
+            if isinstance(obj, kind) and obj is not self:
                 found.append((name, obj))
             elif isinstance(obj, Module):
                 attrs = [(attr, value) for attr, value in vars(obj).items() if not attr.startswith("_")]
@@ -141,7 +154,7 @@ class Module:
             elif isinstance(obj, (list, tuple)):
                 stack.extend((f"{name}.{i}", obj[i]) for i in reversed(range(len(obj))))
             else:
-                continue  # neither a parameter nor something that may hold one
+                continue  # nothing that may hold one
             seen.add(id(obj))
         return found
 
