@@ -16,8 +16,10 @@ explorer page of W2's graph on 5 samples (its size, and how soon it answers in h
 compare systems measured together. micrograd, torch and the browser are optional: a missing one is
 reported as skipped.
 
-The cyclic GC. Every object alive at the start (torch's 170,000 among them) is frozen out of it
-(``freeze_imports``), for every system; the steps then run with it on, at its default thresholds.
+The cyclic GC. Every object alive at the start (torch's 170,000 among them), and before each
+workload's timed rounds, is frozen out of it (``freeze_imports``, ``timed``), for every system; the
+steps then run with it on, at its default thresholds (a user's process, whose own objects it walks
+too, pays more for it, not less).
 micrograd's graphs are reference cycles (a closure per node), freed only by the cyclic GC, so W2 and
 W3 run micrograd both ways: "GC on", as its users run it, the cycles a step leaves collected at its
 end, in its time (in a loop the next step would pay it); and "GC off", the collector disabled during
@@ -63,7 +65,10 @@ def timed(makers: Mapping[str, Callable[[], Callable[[], Any]]], rounds: int, bu
     that a shared machine slowing down or speeding up during the run, and the caches one system leaves
     to the next, affect them alike; a ratio between two systems is the median of their per-round
     ratios. Rounds stop early past ``budget`` seconds once every system has 3 runs. A ``w.Framed``
-    step's ``before()`` and ``after()`` run around each call, outside its time.
+    step's ``before()`` and ``after()`` run around each call, outside its time. What the set-ups and
+    warm-ups leave alive (models, data, modules torch imports on first use) is frozen out of the cyclic
+    GC before the rounds, as ``freeze_imports`` does at the start: a collection in one system's step
+    then walks that step's objects, not every object the other systems hold.
     """
     out: Result = {}
     steps = {}
@@ -76,6 +81,8 @@ def timed(makers: Mapping[str, Callable[[], Callable[[], Any]]], rounds: int, bu
             out[name] = {"skipped": f"not installed: {missing}"}
         except RecursionError:
             out[name] = {"failed": "RecursionError"}
+    gc.collect()
+    gc.freeze()
     times: dict[str, list[float]] = {name: [] for name in steps}
     start = time.perf_counter()
     names = list(steps)
