@@ -8,7 +8,9 @@ as skipped, never faked.
 
 from __future__ import annotations
 
+import gc
 import itertools
+import time
 from collections.abc import Callable
 from operator import mul
 from typing import Any
@@ -42,6 +44,45 @@ def _torch() -> Any:
     except ImportError as err:
         raise Unavailable("torch (pip install torch)") from err
     return torch  # with its default threads: what a user would run
+
+
+class Framed:
+    """A step with what its system needs around each call but is not the step: ``before()`` it and
+    ``after()`` it. Calling it runs all three; ``run.timed`` times only ``step``."""
+
+    def __init__(self, step: Step, before: Callable[[], Any], after: Callable[[], Any]) -> None:
+        self.step, self.before, self.after = step, before, after
+
+    def __call__(self) -> Any:
+        self.before()
+        try:
+            return self.step()
+        finally:
+            self.after()
+
+
+def gc_on(step: Step) -> Step:
+    """The step as micrograd's users run it: the cyclic GC on, at its default thresholds, and the cycles
+    the step leaves collected at its end, in its time (in a loop of steps, the next one would pay it;
+    here it would land on whichever system runs next)."""
+
+    def collected() -> Any:
+        out = step()
+        gc.collect()
+        return out
+
+    return collected
+
+
+def gc_off(step: Step) -> Framed:
+    """The step with the cyclic GC frozen out: disabled during it, and the cycles it leaves collected
+    after it, outside its time. What is left is the engine's own work."""
+
+    def after() -> None:
+        gc.enable()
+        gc.collect()
+
+    return Framed(step, gc.disable, after)
 
 
 # ------------------------------------------------------------------------------------ W1
@@ -175,24 +216,36 @@ def w2_glassgrad_compiled() -> Step:
     return step
 
 
-def w2_micrograd() -> Step:
+def w2_micrograd_model() -> Any:
+    """micrograd's demo model, 2-16-16-1, from the shared starting weights."""
     mg = _micrograd()
-    X, y = moons_data()
     model = mg.nn.MLP(2, [16, 16, 1])
     for layer, (W, b) in zip(model.layers, initial_weights(), strict=True):
         for j, neuron in enumerate(layer.neurons):
             for i, w in enumerate(neuron.w):
                 w.data = float(W[j, i])
             neuron.b.data = float(b[j])
+    return model
+
+
+def w2_micrograd_loss(model: Any, rows: list[list[float]], labels: list[float]) -> Any:
+    """micrograd's demo loss, as its notebook writes it: hinge loss + 1e-4 L2."""
+    mg = _micrograd()
+    inputs = [list(map(mg.engine.Value, row)) for row in rows]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    return data_loss + reg_loss
+
+
+def w2_micrograd() -> Step:
+    X, y = moons_data()
+    model = w2_micrograd_model()
     rows, labels = X.tolist(), y.tolist()
 
     def step() -> float:  # as in micrograd's demo notebook
-        inputs = [list(map(mg.engine.Value, row)) for row in rows]
-        scores = list(map(model, inputs))
-        losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
-        loss = data_loss + reg_loss
+        loss = w2_micrograd_loss(model, rows, labels)
         model.zero_grad()
         loss.backward()
         for p in model.parameters():
@@ -266,6 +319,38 @@ def w2_torch_batched() -> Step:
         return float(loss.item())
 
     return step
+
+
+def w2_torch_lean() -> Framed:
+    """The leanest PyTorch for this step: plain float64 tensors, one thread, SGD written out.
+
+    No nn.Module and no optimizer object; ``torch.set_num_threads(1)`` while this system runs (its
+    tensors are far too small for threads to pay), the thread count the process had restored after.
+    """
+    torch = _torch()
+    X, y = moons_data()
+    params = [torch.from_numpy(a.copy()).requires_grad_() for W, b in initial_weights() for a in (W, b)]
+    W1, b1, W2, b2, W3, b3 = params
+    xs, ys = torch.from_numpy(X), torch.from_numpy(y)
+    threads = [torch.get_num_threads()]
+
+    def step() -> float:
+        h1 = torch.relu(xs @ W1.T + b1)
+        h2 = torch.relu(h1 @ W2.T + b2)
+        scores = (h2 @ W3.T + b3).squeeze(1)
+        loss = torch.relu(1 - ys * scores).mean() + 1e-4 * sum((p * p).sum() for p in params)
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= 0.01 * p.grad
+                p.grad = None
+        return float(loss.item())
+
+    def before() -> None:
+        threads[0] = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+    return Framed(step, before, lambda: torch.set_num_threads(threads[0]))
 
 
 def w2_floats() -> Step:
@@ -349,55 +434,72 @@ def w2_numpy() -> Step:
 
 
 # ------------------------------------------------------------------------------------ W3
-def w3_chain_glassgrad(n: int) -> Step:
+# Each chain step may take ``parts``, a list to which every call appends (build seconds, backward
+# seconds): the forward pass that records the chain, and the backward pass (its sort included).
+Parts = list[tuple[float, float]]
+W3_OPS_PER_LINK = 3  # y = (y * 0.999999).relu() + 0.001: a chain of n links has 3n op nodes
+W3_MICROGRAD_N = 250  # micrograd's recursive sort goes about 3 frames per link: 750 of 1,000
+
+
+def w3_chain(V: Callable[[float], Any], n: int, parts: Parts | None = None) -> Step:
+    """The chain on any Value-like class (glassgrad's, micrograd's)."""
+
     def step() -> float:
-        x = Value(1.0)
+        t0 = time.perf_counter()
+        x = V(1.0)
         y = x
         for _ in range(n):
             y = (y * 0.999999).relu() + 0.001
-        y.backward()
-        return x.grad
-
-    return step
-
-
-def w3_chain_micrograd(n: int) -> Step:
-    mg = _micrograd()
-
-    def step() -> float:
-        x = mg.engine.Value(1.0)
-        y = x
-        for _ in range(n):
-            y = (y * 0.999999).relu() + 0.001
-        y.backward()  # recursive topological sort: fails past about 1,000 levels
+        t1 = time.perf_counter()
+        y.backward()  # micrograd's recursive topological sort fails past about 1,000 levels
+        if parts is not None:
+            parts.append((t1 - t0, time.perf_counter() - t1))
         return float(x.grad)
 
     return step
 
 
-def w3_chain_torch(n: int) -> Step:
+def w3_chain_glassgrad(n: int, parts: Parts | None = None) -> Step:
+    return w3_chain(Value, n, parts)
+
+
+def w3_chain_micrograd(n: int, parts: Parts | None = None) -> Step:
+    return w3_chain(_micrograd().engine.Value, n, parts)
+
+
+def w3_chain_torch(n: int, parts: Parts | None = None) -> Step:
     torch = _torch()
 
     def step() -> float:
+        t0 = time.perf_counter()
         x = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
         y = x
         for _ in range(n):
             y = torch.relu(y * 0.999999) + 0.001
+        t1 = time.perf_counter()
         y.backward()
+        if parts is not None:
+            parts.append((t1 - t0, time.perf_counter() - t1))
         return float(x.grad)
 
     return step
 
 
-def w3_chain_floats(n: int) -> Step:
+def w3_chain_floats(n: int, parts: Parts | None = None) -> Step:
+    """The chain's forward on floats, keeping what the backward needs, and its derivative by hand."""
+
     def step() -> float:
+        t0 = time.perf_counter()
         y, ys = 1.0, []
         for _ in range(n):
             ys.append(y)
             y = max(y * 0.999999, 0.0) + 0.001
+        t1 = time.perf_counter()
         g = 1.0
         for v in reversed(ys):
             g *= 0.999999 if v * 0.999999 > 0.0 else 0.0
+        if parts is not None:
+            parts.append((t1 - t0, time.perf_counter() - t1))
         return g
 
     return step
@@ -410,8 +512,17 @@ def digits_like(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return (X - X.mean(0)) / X.std(0), y
 
 
-def w5_glassgrad(batched: bool, batches: int | None = None) -> Step:
-    """One epoch of minibatches of 32 on the digits-sized problem (``batches`` limits it, to extrapolate)."""
+def w5_columns(X: np.ndarray, input_grads: bool) -> list[Value]:
+    """A batch's inputs: ``autograd.batch.columns`` (Values that need no gradient), or the same columns
+    as Values that need one, so that the backward pass carries a gradient down to every input."""
+    if not input_grads:
+        return autograd.batch.columns(X)
+    return [Value(c.data, label=c.label) for c in autograd.batch.columns(X)]
+
+
+def w5_glassgrad(batched: bool, batches: int | None = None, input_grads: bool = False) -> Step:
+    """One epoch of minibatches of 32 on the digits-sized problem (``batches`` limits it, to extrapolate);
+    each call returns its batches' losses. ``input_grads``: batched inputs that need gradients."""
     X, y = digits_like()
     model = nn.MLP(64, [32, 10], seed=0)
     optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
@@ -419,17 +530,20 @@ def w5_glassgrad(batched: bool, batches: int | None = None) -> Step:
     starts = list(range(0, len(X), 32))[:batches]
     rows = [[Value(v) for v in row] for row in X.tolist()]
 
-    def step() -> None:
+    def step() -> list[float]:
+        losses = []
         for start in starts:
             idx = order[start : start + 32]
             if batched:
-                logits = model(autograd.batch.columns(X[idx]))
+                logits = model(w5_columns(X[idx], input_grads))
                 loss = nn.losses.cross_entropy(logits, y[idx])
             else:
                 loss = nn.losses.cross_entropy([model(rows[i]) for i in idx], y[idx].tolist())
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+            losses.append(float(loss.data))
+        return losses
 
     return step
 
