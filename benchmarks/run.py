@@ -140,22 +140,10 @@ def _glassgrad_graph(X: Any, y: Any, fused: bool) -> Result:
     model = nn.MLP(2, [16, 16, 1], fused=fused)
     w._load_glassgrad(model, w.initial_weights())  # W2's weights: the loss micrograd's graph has too
     rows = [[Value(v) for v in r] for r in X.tolist()]
-    gc.collect()
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    loss = nn.losses.hinge_loss([model(r) for r in rows], y) + nn.losses.l2_penalty(model.parameters())
-    graph_bytes = tracemalloc.get_traced_memory()[0] - before
-    nodes = len(autograd.topological_order(loss))
-    loss.backward()
-    peak = tracemalloc.get_traced_memory()[1] - before
-    tracemalloc.stop()
-    return {
-        "nodes": nodes,
-        "bytes_per_node": graph_bytes / nodes,
-        "graph_bytes": graph_bytes,
-        "peak_bytes": peak,
-        "loss": float(loss.data),
-    }
+    return _graph_memory(
+        lambda: nn.losses.hinge_loss([model(r) for r in rows], y) + nn.losses.l2_penalty(model.parameters()),
+        lambda loss: len(autograd.topological_order(loss)),
+    )
 
 
 def _micrograd_graph(X: Any, y: Any) -> Result:
@@ -166,18 +154,28 @@ def _micrograd_graph(X: Any, y: Any) -> Result:
     mean with one + per term, glassgrad with one dot and one sum node): about 1% of the nodes."""
     model = w.w2_micrograd_model()
     rows, labels = X.tolist(), y.tolist()
+
+    def count(loss: Any) -> int:  # the graph's Values, without micrograd's recursive sort
+        seen, stack = set(), [loss]
+        while stack:
+            v = stack.pop()
+            if id(v) not in seen:
+                seen.add(id(v))
+                stack.extend(v._prev)
+        return len(seen)
+
+    return _graph_memory(lambda: w.w2_micrograd_loss(model, rows, labels), count)
+
+
+def _graph_memory(build: Callable[[], Any], count: Callable[[Any], int]) -> Result:
+    """What ``build()``'s graph (a loss) takes: its bytes per node (``count`` nodes), and the peak
+    through its backward pass, by tracemalloc."""
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    loss = w.w2_micrograd_loss(model, rows, labels)
+    loss = build()
     graph_bytes = tracemalloc.get_traced_memory()[0] - before
-    nodes, seen, stack = 0, set(), [loss]
-    while stack:  # count the graph without micrograd's recursive sort
-        v = stack.pop()
-        if id(v) not in seen:
-            seen.add(id(v))
-            nodes += 1
-            stack.extend(v._prev)
+    nodes = count(loss)
     loss.backward()
     peak = tracemalloc.get_traced_memory()[1] - before
     tracemalloc.stop()
