@@ -19,6 +19,7 @@ from autograd.compiler import Compiled, compile
 from autograd.engine import (
     Row,
     Value,
+    affine,
     dot,
     enable_grad,
     is_grad_enabled,
@@ -44,6 +45,7 @@ __all__ = [
     "Op",
     "Row",
     "Value",
+    "affine",
     "compile",
     "detect_anomaly",
     "dot",

@@ -36,7 +36,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from autograd import ops
+from autograd import _math, ops
 from autograd.batch import Number, is_batch
 from autograd.ops import Op
 
@@ -745,8 +745,10 @@ def _backward_numbers(order: list[Value]) -> None:
         elif len(parents) == 2:
             a, b = parents
             ga, gb = node._fn.vjp(g, node._data, a._data, b._data)  # type: ignore[union-attr]
-            a.grad += ga  # (a constant drops it)
-            b.grad += gb
+            if type(a) is not Constant:  # (a constant would drop it: not asking costs less)
+                a.grad += ga
+            if type(b) is not Constant:
+                b.grad += gb
         elif len(parents) == 1:
             a = parents[0]
             a.grad += node._fn.vjp(g, node._data, a._data)[0]  # type: ignore[union-attr]
@@ -1032,6 +1034,75 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
     )
 
 
+def affine(
+    weights: Iterable[Iterable[Value | float]],
+    xs: Iterable[Value | float],
+    biases: Iterable[Value | float],
+    activation: Op | None = None,
+    *,
+    scopes: Iterable[scope] | None = None,
+) -> list[Value]:
+    """A layer of neurons reading the same inputs: ``activation(w_j · x + b_j)`` for each row ``w_j`` of
+    ``weights``, as ``dot(weights[j], xs, biases[j])`` followed by the activation makes it.
+
+    The graph is the same, one ``w·x+b`` node and one activation node per neuron; the inputs are read
+    once for all the neurons (as a ``Row``), and each neuron costs a loop step rather than a few
+    function calls. ``nn.Layer`` computes its neurons with it.
+
+    Args:
+        weights: one row of ``len(xs)`` weights per neuron (Values or numbers).
+        xs: the inputs, or a ``Row`` of them.
+        biases: one bias per neuron.
+        activation: a one-input op (``autograd.ops.RELU``, ``TANH`` ...) applied to each sum, or None.
+        scopes: the ``autograd.scope`` of each neuron's two nodes (inside the current scope), for
+            pictures; else they are in the current scope.
+
+    Raises:
+        TypeError: an input, weight or bias that is no Value or real number; an activation that is
+            no one-input op.
+        ValueError: a row of weights, or the biases or scopes, of the wrong length.
+
+    Examples:
+        >>> import autograd
+        >>> from autograd import ops
+        >>> W, b = [[Value(1.0), Value(-1.0)], [Value(2.0), Value(0.5)]], [Value(0.0), Value(-4.0)]
+        >>> [y.data for y in autograd.affine(W, [3.0, 1.0], b, ops.RELU)]   # relu(2), relu(2.5)
+        [2.0, 2.5]
+    """
+    x = xs if type(xs) is Row else Row(_items(xs, "autograd.affine"), "autograd.affine")
+    rows, bs = _items(weights, "autograd.affine"), _items(biases, "autograd.affine")
+    where = list(_items(scopes, "autograd.affine")) if scopes is not None else [None] * len(rows)
+    if not len(rows) == len(bs) == len(where):
+        raise ValueError(
+            f"autograd.affine needs a bias (and a scope) per row of weights, got {len(rows)} rows, "
+            f"{len(bs)} biases" + ("" if scopes is None else f" and {len(where)} scopes")
+        )
+    if activation is not None and (not isinstance(activation, Op) or activation.arity != 1):
+        raise TypeError(f"autograd.affine: activation must be a one-input op or None, got {activation!r}")
+    n, numbers = len(x), x.numbers
+    mode = this_thread.mode
+    outer = mode.scope
+    outs = []
+    try:
+        for ws, b, where_j in zip(rows, bs, where, strict=True):
+            if where_j is not None:  # (what `with where_j:` does, without its calls)
+                where_j._place(outer)
+                mode.scope = where_j
+            row = _items(ws, "autograd.affine")
+            if len(row) != n:
+                raise ValueError(f"autograd.affine needs {n} weights per row, one per input, got {len(row)}")
+            params, data = _read((*row, b), "autograd.affine")
+            b_j = data.pop()
+            needs = type(params[0]) is not Constant or _needs(params + x)
+            out = _node(ops.AFFINE, params + x, _math.dot(data, numbers, b_j), needs)
+            if activation is not None:
+                out = _node(activation, (out,), activation.value(out._data), needs)
+            outs.append(out)
+    finally:
+        mode.scope = outer
+    return outs
+
+
 class Row(tuple):  # type: ignore[type-arg]
     """Values with their numbers, checked and read once: the inputs that the neurons of a layer share.
 
@@ -1150,15 +1221,20 @@ class scope:  # noqa: N801 - a context manager, like no_grad
 
     def __enter__(self) -> scope:
         mode = this_thread.mode
-        if self.parent is not mode.scope:  # (entered where it was before: nothing to change)
-            inner = mode.scope
-            while inner is not None and inner is not self:
-                inner = inner.parent
-            if inner is None:  # not entered again from inside itself (that keeps its place in the tree)
-                self.parent = mode.scope
+        self._place(mode.scope)
         mode.saved.append(mode.scope)
         mode.scope = self
         return self
+
+    def _place(self, outer: scope | None) -> None:
+        """Entered inside ``outer``: make it the parent, unless entered again from inside itself (a
+        module that calls itself), which keeps its place in the tree."""
+        if self.parent is not outer:  # (entered where it was before: nothing to change)
+            inner = outer
+            while inner is not None and inner is not self:
+                inner = inner.parent
+            if inner is None:
+                self.parent = outer
 
     def __exit__(self, *exc: object) -> None:
         mode = this_thread.mode
@@ -1192,6 +1268,7 @@ __all__ = [
     "RemovableHandle",
     "Row",
     "Value",
+    "affine",
     "apply",
     "chain_rule",
     "dot",

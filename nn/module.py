@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 import autograd
-from autograd import Row, Value
+from autograd import Row, Value, ops
 from autograd.batch import columns, outputs
 from nn import _check
 
@@ -65,13 +65,14 @@ takes seconds; a scalar engine is no place for bigger ones. Raise it if you have
 _BYTES_PER_PARAMETER = 170  # measured with tracemalloc: Layer(1000, 100) and Neuron(100000) take 174
 
 
-# Activations by name; None means no function at all (a linear output, as in micrograd's last layer).
-_ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "leaky_relu": Value.leaky_relu,  # slope 0.01
-    "softplus": Value.softplus,  # log(1 + e**x), exact for every x
+# Activations by name, as the one-input op each applies; None means no function at all (a linear
+# output, as in micrograd's last layer).
+_ACTIVATIONS: dict[str, ops.Op | None] = {
+    "relu": ops.RELU,
+    "tanh": ops.TANH,
+    "sigmoid": ops.SIGMOID,
+    "leaky_relu": ops.leaky_relu_of(0.01),
+    "softplus": ops.SOFTPLUS,  # log(1 + e**x), exact for every x
     "linear": None,
 }
 _INITS = ("uniform", "xavier", "he")
@@ -369,15 +370,17 @@ class Neuron(Module):
 
     def forward(self, x: Inputs) -> Value:
         """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
-        x = _as_inputs(x, self.nin, "Neuron")  # a Row from a Layer passes straight through
-        if self.fused:
-            out = autograd.dot(self.w, x, self.b)
-        else:
-            out = self.w[0] * x[0]
-            for wi, xi in zip(self.w[1:], x[1:], strict=True):
-                out = out + wi * xi
-            out = out + self.b
+        return self._output(_as_inputs(x, self.nin, "Neuron"))
+
+    def _output(self, x: Row) -> Value:
+        """``forward`` of inputs checked already: a Row of ``nin`` Values."""
         act = _ACTIVATIONS[self.activation]
+        if self.fused:
+            return autograd.affine([self.w], x, [self.b], act)[0]
+        out = self.w[0] * x[0]
+        for wi, xi in zip(self.w[1:], x[1:], strict=True):
+            out = out + wi * xi
+        out = out + self.b
         return out if act is None else act(out)
 
     def config(self) -> dict[str, Any]:
@@ -446,7 +449,15 @@ class Layer(Module):
     def _forward_all(self, x: Inputs) -> list[Value]:
         """Each neuron's output in a list, even of one (what an MLP hands to its next layer)."""
         inputs = _as_inputs(x, self.nin, "Layer")
-        outs = [neuron(inputs) for neuron in self.neurons]
+        neurons = self.neurons
+        act = self.activation
+        if self.fused and all(type(n) is Neuron and n.fused and n.activation == act for n in neurons):
+            # neuron(inputs) for every neuron, in one call: the same nodes, in each neuron's scope
+            scopes = [n.__dict__.get("_scope") or n._in_scope() for n in neurons]
+            ws, bs = [n.w for n in neurons], [n.b for n in neurons]
+            outs = autograd.affine(ws, inputs, bs, _ACTIVATIONS[act], scopes=scopes)
+        else:
+            outs = [neuron(inputs) for neuron in neurons]
         if LAYER_OUTPUTS.see is not None:
             LAYER_OUTPUTS.see(self, outs)
         return outs
