@@ -1032,6 +1032,80 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
     )
 
 
+def dots(
+    weights: Iterable[Iterable[Value | float]],
+    xs: Iterable[Value | float],
+    biases: Iterable[Value | float] | None = None,
+    *,
+    scopes: Iterable[scope] | None = None,
+) -> list[Value]:
+    """``autograd.dot(w, xs, b)`` for each of many neurons that read the same inputs: a layer's sums.
+
+    It makes the very nodes that ``[dot(w, xs, b) for w, b in zip(weights, biases)]`` would, one per
+    neuron, with the same op, parents and value: the graph you draw is the same. In batched mode (each
+    input a batch) their numbers are one matrix product, ``W @ X``, instead of one product per neuron.
+    The backward pass, for its part, takes the nodes that read the same inputs together (see
+    ``_Layers``), however they were made.
+
+    Args:
+        weights: each neuron's weights, all as many as the inputs.
+        xs: the inputs (a ``Row``, or Values and numbers).
+        biases: each neuron's bias, or None for sums without one (``dot`` nodes).
+        scopes: the scope each neuron's node is made in (as inside ``with scopes[j]:``), for
+            pictures; by default the current one.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd
+        >>> X = Row(autograd.batch.columns([[1.0, 2.0], [3.0, 4.0]]))   # 2 samples of 2 inputs
+        >>> ws, bs = [[Value(1.0), Value(0.0)], [Value(1.0), Value(1.0)]], [Value(0.5), Value(0.0)]
+        >>> [z.data.tolist() for z in dots(ws, X, bs)]                   # x0 + 0.5, x0 + x1
+        [[1.5, 3.5], [3.0, 7.0]]
+        >>> [z.op for z in dots(ws, X, bs)], dots(ws, X, bs)[1].parents[:3] == (*ws[1], bs[1])
+        (['w·x+b', 'w·x+b'], True)
+    """
+    x = xs if type(xs) is Row else Row(_items(xs, "autograd.dots"), "autograd.dots")
+    rows = _items(weights, "autograd.dots")
+    bs = (None,) * len(rows) if biases is None else _items(biases, "autograd.dots")
+    where = (None,) * len(rows) if scopes is None else _items(scopes, "autograd.dots")
+    if not len(rows) == len(bs) == len(where):
+        raise ValueError(
+            f"autograd.dots needs as many biases and scopes as weights, got {len(rows)} weights, "
+            f"{len(bs)} biases and {len(where)} scopes"
+        )
+    X = x.numbers
+    if type(X) is not np.ndarray or not rows:  # scalar mode (or a mixed row): one dot each
+        return [_made_in(s, dot, w, x, b) for w, b, s in zip(rows, bs, where, strict=True)]
+    # Batched mode: read and check each neuron's parameters as dot does, then one product for all.
+    op = ops.DOT if biases is None else ops.AFFINE
+    made = [
+        _read(_items(w, "autograd.dots") if b is None else (*_items(w, "autograd.dots"), b), "autograd.dots")
+        for w, b in zip(rows, bs, strict=True)
+    ]
+    n = len(x)
+    try:
+        W = np.array([data for _, data in made], dtype=np.float64)  # (neurons x inputs[+1]), numbers only
+    except ValueError:  # a weight that is a batch, or rows of other lengths
+        W = None
+    if W is None or W.shape != (len(rows), n + (biases is not None)):
+        return [_made_in(s, dot, w, x, b) for w, b, s in zip(rows, bs, where, strict=True)]  # named errors
+    Z = W[:, :n] @ X
+    if biases is not None:
+        Z += W[:, n:]
+    return [
+        _made_in(s, _node, op, params + x, z, type(params[0]) is not Constant or _needs(params + x))
+        for (params, _), z, s in zip(made, Z, where, strict=True)
+    ]
+
+
+def _made_in(where: scope | None, make: Callable[..., Value], *args: Any) -> Value:
+    """``make(*args)``, inside the scope ``where`` (None: the current one)."""
+    if where is None:
+        return make(*args)
+    with where:
+        return make(*args)
+
+
 class Row(tuple):  # type: ignore[type-arg]
     """Values with their numbers, checked and read once: the inputs that the neurons of a layer share.
 
@@ -1195,6 +1269,7 @@ __all__ = [
     "apply",
     "chain_rule",
     "dot",
+    "dots",
     "enable_grad",
     "forward_pass",
     "is_grad_enabled",

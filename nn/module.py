@@ -446,9 +446,29 @@ class Layer(Module):
     def _forward_all(self, x: Inputs) -> list[Value]:
         """Each neuron's output in a list, even of one (what an MLP hands to its next layer)."""
         inputs = _as_inputs(x, self.nin, "Layer")
-        outs = [neuron(inputs) for neuron in self.neurons]
+        neurons = self.neurons
+        if type(inputs.numbers) is np.ndarray and all(type(n) is Neuron and n.fused for n in neurons):
+            outs = self._forward_batched(inputs)
+        else:
+            outs = [neuron(inputs) for neuron in neurons]
         if LAYER_OUTPUTS.see is not None:
             LAYER_OUTPUTS.see(self, outs)
+        return outs
+
+    def _forward_batched(self, inputs: Row) -> list[Value]:
+        """Batched mode (the inputs a matrix of batches): every neuron's ``w·x+b`` in one matrix product
+        (``autograd.dots``), yet the graph that calling each neuron would build: a node per neuron and
+        its activation, both in the neuron's scope."""
+        neurons = self.neurons
+        scopes = [neuron._in_scope() for neuron in neurons]
+        sums = autograd.dots([n.w for n in neurons], inputs, [n.b for n in neurons], scopes=scopes)
+        outs = []
+        for neuron, z, scope in zip(neurons, sums, scopes, strict=True):
+            act = _ACTIVATIONS[neuron.activation]
+            if act is not None:
+                with scope:
+                    z = act(z)
+            outs.append(z)
         return outs
 
     def config(self) -> dict[str, Any]:
