@@ -771,14 +771,18 @@ def _backward_numbers(order: list[Value]) -> None:
 
 
 class _Waiting:
-    """The gradient of an input that a held-back layer (``_Layers``) has yet to send to: what it had
-    so far (a plain number), kept aside. Not a float, so that the pass brings the input to
-    ``_Layers.step``, which sends first."""
+    """The gradient of an input that a held-back layer (``_Layers``) has yet to send to, while it is a
+    plain number: what it ``had``, to which other children's contributions still add. Not a float, so
+    that the pass brings the input to ``_Layers.step``, which sends first."""
 
-    __slots__ = ("had",)
+    __slots__ = ("had", "node")
 
-    def __init__(self, had: float) -> None:
-        self.had = had
+    def __init__(self, node: Value) -> None:
+        self.node, self.had = node, node.grad
+
+    def __add__(self, contribution: Any) -> _Waiting:
+        self.had = _plus(self.node, self.had, contribution)
+        return self
 
 
 class _Layer:
@@ -836,12 +840,16 @@ class _Layers:
         fn: Op = node._fn  # type: ignore[assignment]
         parents = node._parents
         n = len(parents) // 2
-        if fn.into is ops.AFFINE.into and n and type(parents[0]._data) is float and type(g) is not float:
+        if (
+            fn.into is ops.AFFINE.into  # a weighted sum (dot or w·x+b)
+            and n
+            and type(parents[0]._data) is float
+            and type(g) is not float
+            and not any(map(_parents_of, parents[:-n]))  # its weights and bias are leaves
+        ):
             xs = parents[-n:]
-            layer = self.layers.get(xs)
-            if layer is None:
-                layer = self._layer(fn, xs)
-            if layer is not None and layer.fn is fn and not any(map(_parents_of, parents[:-n])):
+            layer = self.layers.get(xs) or self._layer(fn, xs)
+            if layer is not None and layer.fn is fn:
                 layer.sums.append(node)
                 layer.grads.append(g)
                 return
@@ -860,7 +868,7 @@ class _Layers:
             if x._parents:
                 self.watched.add(x)
                 if type(x.grad) is float:
-                    x.grad = _Waiting(x.grad)
+                    x.grad = _Waiting(x)
         return layer
 
     def finish(self) -> None:
@@ -869,35 +877,35 @@ class _Layers:
             if type(x.grad) is _Waiting:
                 x.grad = x.grad.had
         for layer in self.layers.values():
-            self._send(layer)
+            _layer_steps(layer)
         self.layers.clear()
         self.watched.clear()
 
-    @staticmethod
-    def _send(layer: _Layer) -> None:
-        """A group's steps: what its sums send their weights, biases and inputs."""
-        n, sums = len(layer.xs), layer.sums
-        cut = len(sums[0]._parents) - n  # the weights and bias of a sum
-        params = list(itertools.chain.from_iterable([s._parents[:cut] for s in sums]))
-        try:
-            with np.errstate(all="ignore"):  # IEEE results (0 * inf = nan), no warnings, as elsewhere
-                G = np.array(layer.grads, dtype=np.float64)
-                W = np.fromiter(map(_data_of, params), np.float64, len(params)).reshape(len(sums), cut)
-                D = np.empty_like(W)  # what each weight (and bias) receives
-                D[:, :n] = G @ layer.X.T
-                if cut > n:
-                    D[:, n] = G.sum(axis=1)
-                dX = W[:, :n][:, layer.needs].T @ G if layer.needs else None
-        except (ValueError, TypeError):  # a weight that is a batch, gradients of other sizes: one by one
-            for s, g in zip(sums, layer.grads, strict=True):
-                _backward_batched_node(s, g)
-            return
-        for p, d in zip(params, D.ravel().tolist(), strict=True):
-            p.grad += d  # (a constant drops it)
-        if dX is not None:
-            for i, row in zip(layer.needs, dX, strict=True):
-                x = layer.xs[i]
-                x.grad = _plus(x, x.grad, row)
+
+def _layer_steps(layer: _Layer) -> None:
+    """A group's steps: what its sums send their weights, biases and inputs."""
+    n, sums = len(layer.xs), layer.sums
+    cut = len(sums[0]._parents) - n  # the weights and bias of a sum
+    params = list(itertools.chain.from_iterable([s._parents[:cut] for s in sums]))
+    try:
+        with np.errstate(all="ignore"):  # IEEE results (0 * inf = nan), no warnings, as elsewhere
+            G = np.array(layer.grads, dtype=np.float64)
+            W = np.fromiter(map(_data_of, params), np.float64, len(params)).reshape(len(sums), cut)
+            D = np.empty_like(W)  # what each weight (and bias) receives
+            D[:, :n] = G @ layer.X.T
+            if cut > n:
+                D[:, n] = G.sum(axis=1)
+            dX = W[:, :n][:, layer.needs].T @ G if layer.needs else None
+    except (ValueError, TypeError):  # a weight that is a batch, gradients of other sizes: one by one
+        for s, g in zip(sums, layer.grads, strict=True):
+            _backward_batched_node(s, g)
+        return
+    for p, d in zip(params, D.ravel().tolist(), strict=True):
+        p.grad += d  # (a constant drops it)
+    if dX is not None:
+        for i, row in zip(layer.needs, dX, strict=True):
+            x = layer.xs[i]
+            x.grad = _plus(x, x.grad, row)
 
 
 def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
@@ -1227,9 +1235,10 @@ def dots(
         W = None
     if W is None or W.shape != (len(rows), n + (biases is not None)):
         return [_made_in(s, dot, w, x, b) for w, b, s in zip(rows, bs, where, strict=True)]  # named errors
-    Z = W[:, :n] @ X
-    if biases is not None:
-        Z += W[:, n:]
+    with np.errstate(all="ignore"):  # IEEE results, no warnings, as elsewhere
+        Z = W[:, :n] @ X
+        if biases is not None:
+            Z += W[:, n:]
     return [
         _made_in(s, _node, op, params + x, z, type(params[0]) is not Constant or _needs(params + x))
         for (params, _), z, s in zip(made, Z, where, strict=True)
