@@ -919,8 +919,9 @@ def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
     edge. A parent that needs no gradient (the inputs, in a model) is skipped altogether.
     """
     fn: Op = node._fn  # type: ignore[assignment]
-    if fn.into is None:
-        for parent, contribution in zip(node._parents, _send(node, g, False), strict=True):
+    if fn.into is None:  # (the rule on the numbers: _send's, without its switch for create_graph)
+        parents = node._parents
+        for parent, contribution in zip(parents, _rule(fn, fn.vjp, g, node, parents, False), strict=True):
             if type(parent) is not Constant:
                 parent.grad = _plus(parent, parent.grad, contribution)
         return
