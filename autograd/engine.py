@@ -26,7 +26,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import numbers
+import operator
 import threading
 import warnings
 import weakref
@@ -735,33 +737,186 @@ def _release(order: list[Value]) -> None:
 def _backward_numbers(order: list[Value]) -> None:
     """``chain_rule`` specialised for the common case, on the ``.grad`` of the nodes themselves: no
     hooks, no checker, nothing recorded. Spelled out for one and two parents (most nodes), with the
-    fused ops' in-place vjp, for speed; a test checks that it computes what ``chain_rule`` does."""
-    for node in reversed(order):
-        parents = node._parents
-        g: Any = node.grad
-        if type(g) is not float:  # batched mode (is_batch, spelled out in this loop): one per sample
-            if parents:
-                _backward_batched_node(node, g)
-        elif len(parents) == 2:
-            a, b = parents
-            ga, gb = node._fn.vjp(g, node._data, a._data, b._data)  # type: ignore[union-attr]
-            if type(a) is not Constant:  # (a constant would drop it: not asking costs less)
-                a.grad += ga
-            if type(b) is not Constant:
-                b.grad += gb
-        elif len(parents) == 1:
-            a = parents[0]
-            a.grad += node._fn.vjp(g, node._data, a._data)[0]  # type: ignore[union-attr]
-        elif parents:
-            fn: Op = node._fn  # type: ignore[assignment]
-            if fn.into is not None:  # a fused op: the same rule as one loop (see ops.Op)
-                # (sends_nothing needs g == 0: behind a live unit the test costs no call)
-                if g != 0.0 or not ops.sends_nothing(g, node._data):  # type: ignore[arg-type]
-                    fn.into(g, parents)
+    fused ops' in-place vjp, for speed; a test checks that it computes what ``chain_rule`` does.
+    Batched mode's steps go to ``_Layers``, made at the first, which takes a layer's sums together."""
+    layers = None
+    try:
+        for node in reversed(order):
+            parents = node._parents
+            if not parents:  # a leaf: nothing to send
+                continue
+            g: Any = node.grad
+            if type(g) is not float:  # batched mode (is_batch, spelled out in this loop): one per sample
+                if layers is None:
+                    layers = _Layers()
+                layers.step(node)
+            elif len(parents) == 2:
+                a, b = parents
+                ga, gb = node._fn.vjp(g, node._data, a._data, b._data)  # type: ignore[union-attr]
+                if type(a) is not Constant:  # (a constant would drop it: not asking costs less)
+                    a.grad += ga
+                if type(b) is not Constant:
+                    b.grad += gb
+            elif len(parents) == 1:
+                a = parents[0]
+                a.grad += node._fn.vjp(g, node._data, a._data)[0]  # type: ignore[union-attr]
             else:
-                sent = fn.vjp(g, node._data, *[p._data for p in parents])
-                for parent, c in zip(parents, sent, strict=True):
-                    parent.grad += c
+                fn: Op = node._fn  # type: ignore[assignment]
+                if fn.into is not None:  # a fused op: the same rule as one loop (see ops.Op)
+                    # (sends_nothing needs g == 0: behind a live unit the test costs no call)
+                    if g != 0.0 or not ops.sends_nothing(g, node._data):  # type: ignore[arg-type]
+                        fn.into(g, parents)
+                else:
+                    sent = fn.vjp(g, node._data, *[p._data for p in parents])
+                    for parent, c in zip(parents, sent, strict=True):
+                        parent.grad += c
+        if layers is not None:
+            layers.finish()
+    finally:
+        if layers is not None:
+            layers.unmark()  # (after an error: no gradient is left marked)
+
+
+class _Waiting:
+    """The gradient of an input that a held-back layer (``_Layers``) has yet to send to, while it is a
+    plain number: what it ``had``, to which other children's contributions still add. Not a float, so
+    that the pass brings the input to ``_Layers.step``, which sends first."""
+
+    __slots__ = ("had", "node")
+
+    def __init__(self, node: Value) -> None:
+        self.node, self.had = node, node.grad
+
+    def __add__(self, contribution: Any) -> _Waiting:
+        self.had = _plus(self.node, self.had, contribution)
+        return self
+
+
+class _Layer:
+    """The weighted sums held back by ``_Layers`` that read the same inputs ``xs``: their op, the inputs'
+    numbers (a matrix ``X``, one row per input), which inputs need a gradient, and each sum (``sums``)
+    with its gradient (``grads``)."""
+
+    __slots__ = ("X", "fn", "grads", "needs", "sums", "xs")
+
+    def __init__(self, fn: Op, xs: tuple[Value, ...], X: NDArray[np.float64]) -> None:
+        self.fn, self.xs, self.X = fn, xs, X
+        self.needs = [i for i, x in enumerate(xs) if type(x) is not Constant]
+        self.sums: list[Value] = []
+        self.grads: list[NDArray[np.float64]] = []
+
+
+_parents_of = operator.attrgetter("_parents")
+_data_of = operator.attrgetter("_data")
+
+
+class _Layers:
+    """Batched mode's backward steps, with the weighted sums (``dot``, ``w·x+b``) that read the same
+    inputs, a layer's neurons, taken together: three matrix products per layer instead of a Python loop
+    over each neuron's 2n+1 parents.
+
+    With ``G`` the sums' gradients (k x B: k sums, B samples), ``X`` their inputs (n x B) and ``W`` their
+    weights (k x n), the weights receive ``G @ X.T``, the biases ``G.sum(1)`` and the inputs ``W.T @ G``
+    (only those that need a gradient: not the data). The same numbers as each node's own step, summed
+    in another order (to about 1e-16).
+
+    When the pass reaches a weighted sum whose inputs are batches and whose weights and bias are leaves,
+    its step is held back in the group (``_Layer``) of the sums that read the very same inputs (the
+    tuple of them is the key). A group is done before the pass reaches any of its inputs that is not a
+    leaf (``watched``), and at the end. That is sound because:
+
+    * a node's gradient is complete when the pass reaches it (every node that uses it came before), so
+      holding its step back changes nothing but when its parents receive what it sends;
+    * a leaf's own step sends nothing, so the leaves (weights, biases, the data) may receive it any time
+      before the pass ends; the only interior parents of a held sum are its inputs, and each of them,
+      reached, first completes the groups. (An input whose gradient is still a plain number would take
+      the scalar branch, which does not look: it is marked ``_Waiting`` so that it comes here.)
+    """
+
+    __slots__ = ("layers", "watched")
+
+    def __init__(self) -> None:
+        self.layers: dict[tuple[Value, ...], _Layer] = {}  # by their inputs
+        self.watched: set[Value] = set()  # their inputs that are not leaves
+
+    def step(self, node: Value) -> None:
+        """``node``'s step (its gradient a batch, or marked ``_Waiting``): done now, or held back."""
+        if node in self.watched:
+            self.finish()  # what the held sums send it first
+        g = node.grad
+        fn: Op = node._fn  # type: ignore[assignment]
+        parents = node._parents
+        n = len(parents) // 2
+        if (
+            fn.into is ops.AFFINE.into  # a weighted sum (dot or w·x+b)
+            and n
+            and type(parents[0]._data) is float
+            and type(g) is not float
+            and not any(map(_parents_of, parents[:-n]))  # its weights and bias are leaves
+        ):
+            xs = parents[-n:]
+            layer = self.layers.get(xs) or self._layer(fn, xs)
+            if layer is not None and layer.fn is fn:
+                layer.sums.append(node)
+                layer.grads.append(g)
+                return
+        _backward_batched_node(node, g)
+
+    def _layer(self, fn: Op, xs: tuple[Value, ...]) -> _Layer | None:
+        """A new group for the sums that read ``xs`` (None unless they are batches of one size)."""
+        try:
+            X = np.array([x._data for x in xs], dtype=np.float64)
+        except ValueError:  # a plain number among them, or batches of other sizes
+            return None
+        if X.ndim != 2:
+            return None
+        layer = self.layers[xs] = _Layer(fn, xs, X)
+        for x in xs:
+            if x._parents:
+                self.watched.add(x)
+                if type(x.grad) is float:
+                    x.grad = _Waiting(x)
+        return layer
+
+    def finish(self) -> None:
+        """Every held-back step, a group at a time."""
+        self.unmark()
+        for layer in self.layers.values():
+            _layer_steps(layer)
+        self.layers.clear()
+        self.watched.clear()
+
+    def unmark(self) -> None:
+        """Give each input marked ``_Waiting`` its gradient back, as the number it is."""
+        for x in self.watched:
+            if type(x.grad) is _Waiting:
+                x.grad = x.grad.had
+
+
+def _layer_steps(layer: _Layer) -> None:
+    """A group's steps: what its sums send their weights, biases and inputs."""
+    n, sums = len(layer.xs), layer.sums
+    cut = len(sums[0]._parents) - n  # the weights and bias of a sum
+    params = list(itertools.chain.from_iterable([s._parents[:cut] for s in sums]))
+    try:
+        with np.errstate(all="ignore"):  # IEEE results (0 * inf = nan), no warnings, as elsewhere
+            G = np.array(layer.grads, dtype=np.float64)
+            W = np.fromiter(map(_data_of, params), np.float64, len(params)).reshape(len(sums), cut)
+            D = np.empty_like(W)  # what each weight (and bias) receives
+            D[:, :n] = G @ layer.X.T
+            if cut > n:
+                D[:, n] = G.sum(axis=1)
+            dX = W[:, :n][:, layer.needs].T @ G if layer.needs else None
+    except (ValueError, TypeError):  # a weight that is a batch, gradients of other sizes: one by one
+        for s, g in zip(sums, layer.grads, strict=True):
+            _backward_batched_node(s, g)
+        return
+    for p, d in zip(params, D.ravel().tolist(), strict=True):
+        p.grad += d  # (a constant drops it)
+    if dX is not None:
+        for i, row in zip(layer.needs, dX, strict=True):
+            x = layer.xs[i]
+            x.grad = _plus(x, x.grad, row)
 
 
 def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
@@ -775,8 +930,9 @@ def _backward_batched_node(node: Value, g: NDArray[np.float64]) -> None:
     edge. A parent that needs no gradient (the inputs, in a model) is skipped altogether.
     """
     fn: Op = node._fn  # type: ignore[assignment]
-    if fn.into is None:
-        for parent, contribution in zip(node._parents, _send(node, g, False), strict=True):
+    if fn.into is None:  # (the rule on the numbers: _send's, without its switch for create_graph)
+        parents = node._parents
+        for parent, contribution in zip(parents, _rule(fn, fn.vjp, g, node, parents, False), strict=True):
             if type(parent) is not Constant:
                 parent.grad = _plus(parent, parent.grad, contribution)
         return
@@ -1079,28 +1235,44 @@ def affine(
         )
     if activation is not None and (not isinstance(activation, Op) or activation.arity != 1):
         raise TypeError(f"autograd.affine: activation must be a one-input op or None, got {activation!r}")
-    n, numbers = len(x), x.numbers
+    n = len(x)
+    params, weights_of, bias_of = [], [], []  # each neuron's parameters as Values, and their numbers
+    for ws, b in zip(rows, bs, strict=True):
+        row = _items(ws, "autograd.affine")
+        if len(row) != n:
+            raise ValueError(f"autograd.affine needs {n} weights per row, one per input, got {len(row)}")
+        values, data = _read((*row, b), "autograd.affine")
+        params.append(values)
+        bias_of.append(data.pop())
+        weights_of.append(data)
     mode = this_thread.mode
     outer = mode.scope
     outs = []
     try:
-        for ws, b, where_j in zip(rows, bs, where, strict=True):
+        for p, z, where_j in zip(params, _sums(weights_of, x.numbers, bias_of), where, strict=True):
             if where_j is not None:  # (what `with where_j:` does, without its calls)
                 where_j._place(outer)
                 mode.scope = where_j
-            row = _items(ws, "autograd.affine")
-            if len(row) != n:
-                raise ValueError(f"autograd.affine needs {n} weights per row, one per input, got {len(row)}")
-            params, data = _read((*row, b), "autograd.affine")
-            b_j = data.pop()
-            needs = type(params[0]) is not Constant or _needs(params + x)
-            out = _node(ops.AFFINE, params + x, _math.dot(data, numbers, b_j), needs)
+            needs = type(p[0]) is not Constant or _needs(p + x)
+            out = _node(ops.AFFINE, p + x, z, needs)
             if activation is not None:
-                out = _node(activation, (out,), activation.value(out._data), needs)
+                out = _node(activation, (out,), activation.value(z), needs)
             outs.append(out)
     finally:
         mode.scope = outer
     return outs
+
+
+def _sums(W: list[list[Any]], X: Any, b: list[Any]) -> list[Any]:
+    """``w_j · x + b_j`` for each row ``w_j`` of ``W``, from the numbers: a neuron at a time, or in
+    batched mode (``X`` a matrix, a row per input) one matrix product for all of them."""
+    if type(X) is np.ndarray and W and W[0]:
+        with contextlib.suppress(ValueError):  # (a weight or a bias that is a batch: one at a time)
+            weights, biases = np.array(W, dtype=np.float64), np.array(b, dtype=np.float64)
+            if weights.ndim == 2 and biases.ndim == 1:
+                with np.errstate(all="ignore"):  # IEEE results, no warnings, as elsewhere
+                    return list(weights @ X + biases[:, None])
+    return [_math.dot(w, X, b_j) for w, b_j in zip(W, b, strict=True)]
 
 
 class Row(tuple):  # type: ignore[type-arg]

@@ -369,7 +369,7 @@ def _batched_cross_entropy(z: list[Value], targets: object) -> Value:
     m: NDArray[np.float64] = np.max(np.array(logits, dtype=np.float64), axis=0)
     m = np.where(np.isinf(m), 0.0, m)  # as in _shifted_exps
     # Value(m) is the constant leaf that ``zk - m`` would make; the operators are typed for a scalar.
-    shifted = [zk - Value(m) for zk in z]
+    shifted = [zk - Value(m, requires_grad=False) for zk in z]
     s = autograd.sum([x.exp() for x in shifted])
     picked = autograd.dot([(t == k).astype(np.float64) for k in range(len(z))], shifted)
     return (s.log() - picked).batch_mean()
