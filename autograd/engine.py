@@ -746,7 +746,7 @@ def _backward_numbers(order: list[Value]) -> None:
             if not parents:  # a leaf: nothing to send
                 continue
             g: Any = node.grad
-            if type(g) is not float:  # batched mode (is_batch, spelled out in this loop): one per sample
+            if type(g) is not float or type(node._data) is not float:  # batched mode: one per sample
                 if layers is None:
                     layers = _Layers()
                 layers.step(node)
@@ -844,6 +844,8 @@ class _Layers:
         if node in self.watched:
             self.finish()  # what the held sums send it first
         g = node.grad
+        if type(g) is float:  # a batch whose gradient is one number (0 from x**0): one per sample
+            g = np.full(len(node._data), g)  # type: ignore[arg-type]
         fn: Op = node._fn  # type: ignore[assignment]
         parents = node._parents
         n = len(parents) // 2

@@ -246,3 +246,19 @@ def test_an_error_in_the_pass_leaves_no_gradient_marked() -> None:
     with pytest.raises(TypeError, match="cannot run on arrays"):
         root.backward()
     assert type(h.grad) is float or isinstance(h.grad, np.ndarray)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value")  # (chain_rule's own products warn, as before)
+@pytest.mark.parametrize("last", [2.0, math.inf])
+def test_a_batch_whose_gradient_is_one_number_is_still_a_batch(last: float) -> None:
+    """x**0 sends a plain 0 to a batch: the nodes that receive it still take the batched step (a
+    parameter gets a number, 0 * inf = nan included), as the generic kernel does."""
+    w, b = [Value(1.0), Value(2.0)], Value(0.5)
+    xs = autograd.batch.columns([[1.0, 2.0], [3.0, last]])
+    root = (autograd.dot(w, xs, b) ** 0 * w[0] + (xs[1] * w[1]) ** 0).batch_sum()
+    expected = generic(root, [*w, b])
+    root.backward()
+    for p in [*w, b]:
+        assert type(p.grad) is float
+        np.testing.assert_array_equal(p.grad, expected[p])
+    assert math.isnan(w[1].grad) == math.isinf(last)
