@@ -973,7 +973,7 @@ def topological_order(root: Value) -> list[Value]:
     """Every Value ``root`` depends on, each after all of its parents, ``root`` last.
 
     Iterative depth-first search (no recursion, so a graph a million nodes deep is fine). The search
-    keeps a small tuple per node on its stack; Python's cyclic garbage collector would walk them again
+    keeps an iterator per node on its stack; Python's cyclic garbage collector would walk them again
     and again on a deep graph, for nothing (they hold no cycles), so it is paused while the search runs.
 
     Examples:
@@ -996,10 +996,10 @@ def topological_order(root: Value) -> list[Value]:
 def _depth_first(root: Value) -> list[Value]:
     order: list[Value] = []
     seen = {root}
-    stack = [(root, iter(root._parents))]
-    while stack:
-        node, parents = stack[-1]
-        for p in parents:  # resume this node's parents where we left off
+    nodes = [root]  # the path being searched, and where each node is in its parents (two stacks:
+    parents = [iter(root._parents)]  # a pair per node would be one more object to make)
+    while parents:
+        for p in parents[-1]:  # resume this node's parents where we left off
             if p not in seen:
                 seen.add(p)
                 ps = p._parents
@@ -1008,11 +1008,12 @@ def _depth_first(root: Value) -> list[Value]:
                 if not ps or (len(ps) > 2 and seen.issuperset(ps)):
                     order.append(p)
                 else:
-                    stack.append((p, iter(ps)))
+                    nodes.append(p)
+                    parents.append(iter(ps))
                     break
         else:  # all parents placed: the node can follow them
-            stack.pop()
-            order.append(node)
+            parents.pop()
+            order.append(nodes.pop())
     return order
 
 
