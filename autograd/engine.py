@@ -148,7 +148,7 @@ class Value:
 
     @data.setter
     def data(self, data: float | int | NDArray[Any]) -> None:
-        self._data = _number(data)
+        self._data = data if type(data) is float else _number(data)  # (a float: every SGD update)
 
     # ---------------------------------------------------------------- graph structure
     @property
@@ -764,7 +764,7 @@ def _backward_numbers(order: list[Value]) -> None:
                 fn: Op = node._fn  # type: ignore[assignment]
                 if fn.into is not None:  # a fused op: the same rule as one loop (see ops.Op)
                     # (sends_nothing needs g == 0: behind a live unit the test costs no call)
-                    if g != 0.0 or not ops.sends_nothing(g, node._data):  # type: ignore[arg-type]
+                    if g != 0.0 or not ops.sends_nothing(g, node._data):
                         fn.into(g, parents)
                 else:
                     sent = fn.vjp(g, node._data, *[p._data for p in parents])
@@ -1309,6 +1309,31 @@ class Row(tuple):  # type: ignore[type-arg]
         return row
 
 
+# -------------------------------------------------------------------- updates
+def descend(params: Iterable[Value], lr: float) -> None:
+    """``p.data -= lr * p.grad`` for every Value of ``params``: one step of gradient descent, micrograd's
+    update loop (and ``nn.optim.SGD``'s plain step).
+
+    The same numbers as that loop, each set as the ``data`` setter sets it; only a parameter holding a
+    plain float with a float gradient (nearly always) skips the setter's two calls, which cost more
+    than the update itself.
+
+    Examples:
+        >>> import autograd
+        >>> w = Value(1.0)
+        >>> (w * w).backward()
+        >>> autograd.descend([w], lr=0.25)
+        >>> w.data
+        0.5
+    """
+    for p in params:
+        data, g = p._data, p.grad
+        if type(data) is float and type(g) is float:
+            p._data = data - lr * g
+        else:
+            p.data = data - lr * g  # (checked: a batch, or a gradient that is a Value or an array)
+
+
 # -------------------------------------------------------------------- modes
 class _GradMode:
     """A switch of this thread's recording, on inside, restored after: as a context manager, and as a
@@ -1446,6 +1471,7 @@ __all__ = [
     "affine",
     "apply",
     "chain_rule",
+    "descend",
     "dot",
     "enable_grad",
     "forward_pass",

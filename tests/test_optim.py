@@ -8,8 +8,10 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 
+import autograd
 from autograd import Value
 from nn.losses import mse_loss
 from nn.optim import SGD, Adam, LinearLR, Optimizer
@@ -390,3 +392,26 @@ def test_lr_is_settable_and_checked() -> None:
 def test_optimizer_is_abstract() -> None:
     with pytest.raises(TypeError):
         Optimizer([Value(1.0)], lr=0.1)  # type: ignore[abstract]
+
+
+def test_descend_is_micrograds_update_loop_number_for_number() -> None:
+    """``autograd.descend`` gives what ``p.data -= lr * p.grad`` gives, for a float, a NumPy scalar
+    gradient and a batch; a gradient that is a Value fails as the loop does, at that parameter."""
+
+    def params() -> list[Value]:
+        ps = [Value(0.1), Value(-2.5), Value(np.array([1.0, 2.0])), Value(3.0)]
+        for p, g in zip(ps, [0.3, np.float64(1e-3), np.array([0.5, -0.5]), 7.0], strict=True):
+            p.grad = g
+        return ps
+
+    by_loop, by_engine = params(), params()
+    for p in by_loop:
+        p.data -= 0.01 * p.grad
+    autograd.descend(by_engine, 0.01)
+    for a, b in zip(by_loop, by_engine, strict=True):
+        assert type(a.data) is type(b.data)
+        np.testing.assert_array_equal(a.data, b.data)
+    x = Value(2.0)
+    x.grad = Value(1.0)  # as backward(create_graph=True) leaves it
+    with pytest.raises(TypeError, match="real number"):
+        autograd.descend([Value(1.0), x], 0.1)
