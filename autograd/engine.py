@@ -23,6 +23,7 @@ Examples:
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import functools
 import gc
@@ -1239,20 +1240,19 @@ def affine(
     if activation is not None and (not isinstance(activation, Op) or activation.arity != 1):
         raise TypeError(f"autograd.affine: activation must be a one-input op or None, got {activation!r}")
     n = len(x)
-    params, weights_of, bias_of = [], [], []  # each neuron's parameters as Values, and their numbers
+    params, numbers = [], []  # each neuron's parameters w_1..w_n, b as Values, and their numbers
     for ws, b in zip(rows, bs, strict=True):
-        row = _items(ws, "autograd.affine")
+        row = ws if type(ws) is list else _items(ws, "autograd.affine")
         if len(row) != n:
             raise ValueError(f"autograd.affine needs {n} weights per row, one per input, got {len(row)}")
         values, data = _read((*row, b), "autograd.affine")
         params.append(values)
-        bias_of.append(data.pop())
-        weights_of.append(data)
+        numbers.append(data)
     mode = this_thread.mode
     outer = mode.scope
     outs = []
     try:
-        for p, z, where_j in zip(params, _sums(weights_of, x.numbers, bias_of), where, strict=True):
+        for p, z, where_j in zip(params, _sums(numbers, x.numbers), where, strict=True):
             if where_j is not None:  # (what `with where_j:` does, without its calls)
                 where_j._place(outer)
                 mode.scope = where_j
@@ -1266,16 +1266,17 @@ def affine(
     return outs
 
 
-def _sums(W: list[list[Any]], X: Any, b: list[Any]) -> list[Any]:
-    """``w_j · x + b_j`` for each row ``w_j`` of ``W``, from the numbers: a neuron at a time, or in
-    batched mode (``X`` a matrix, a row per input) one matrix product for all of them."""
-    if type(X) is np.ndarray and W and W[0]:
+def _sums(rows: list[list[Any]], X: Any) -> list[Any]:
+    """``w · x + b`` for each neuron's numbers ``w_1..w_n, b`` (a row of ``rows``) and the inputs' ``X``:
+    a neuron at a time, or in batched mode (``X`` a matrix, a row per input) one matrix product."""
+    if type(X) is np.ndarray and rows and len(rows[0]) > 1:
         with contextlib.suppress(ValueError):  # (a weight or a bias that is a batch: one at a time)
-            weights, biases = np.array(W, dtype=np.float64), np.array(b, dtype=np.float64)
-            if weights.ndim == 2 and biases.ndim == 1:
+            W = np.array(rows, dtype=np.float64)
+            if W.ndim == 2:
                 with np.errstate(all="ignore"):  # IEEE results, no warnings, as elsewhere
-                    return list(weights @ X + biases[:, None])
-    return [_math.dot(w, X, b_j) for w, b_j in zip(W, b, strict=True)]
+                    return list(W[:, :-1] @ X + W[:, -1:])
+    # (map stops at the shorter: w_1 x_1 + ... + w_n x_n, then + b; NumPy's broadcasting for batches)
+    return [builtins.sum(map(operator.mul, r, X), r[-1]) for r in rows]
 
 
 class Row(tuple):  # type: ignore[type-arg]
