@@ -39,7 +39,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from autograd import _math, ops
+from autograd import ops
 from autograd.batch import Number, is_batch
 from autograd.ops import Op
 

@@ -10,8 +10,7 @@ float arithmetic: it records no graph. The training loop is PyTorch's:
     opt.step()           # p.data -= lr * ...
 
 Examples:
-    >>> import autograd
-from autograd import Value
+    >>> from autograd import Value
     >>> x = Value(3.0)
     >>> opt = SGD([x], lr=0.1)
     >>> for _ in range(100):
@@ -53,22 +52,21 @@ def _subtract(params: list[Value], deltas: NDArray[np.float64]) -> None:
 class Optimizer(abc.ABC):
     """Base class: the parameters, the learning rate and ``zero_grad()``; subclasses write ``step()``.
 
-        Args:
-            params: the Values to optimise (e.g. ``model.parameters()``), each once.
-            lr: the learning rate, a number > 0; it can be changed between steps (``opt.lr = 0.01``).
+    Args:
+        params: the Values to optimise (e.g. ``model.parameters()``), each once.
+        lr: the learning rate, a number > 0; it can be changed between steps (``opt.lr = 0.01``).
 
-        Subclasses keep their per-parameter state in NumPy arrays aligned with ``params`` and name them in
-        ``_buffers``; ``state_dict()`` / ``load_state_dict()`` save and restore them with the step count.
+    Subclasses keep their per-parameter state in NumPy arrays aligned with ``params`` and name them in
+    ``_buffers``; ``state_dict()`` / ``load_state_dict()`` save and restore them with the step count.
 
-        Examples:
-            >>> import autograd
-    from autograd import Value
-            >>> w = Value(1.0)
-            >>> w.grad = 5.0
-            >>> opt = SGD([w], lr=0.1)
-            >>> opt.zero_grad()
-            >>> w.grad
-            0.0
+    Examples:
+        >>> from autograd import Value
+        >>> w = Value(1.0)
+        >>> w.grad = 5.0
+        >>> opt = SGD([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> w.grad
+        0.0
     """
 
     _buffers: tuple[str, ...] = ()
@@ -116,23 +114,22 @@ class Optimizer(abc.ABC):
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore what ``state_dict()`` saved, into an optimizer over as many parameters.
 
-                Everything is checked before anything changes: ``state`` must be a mapping with exactly the keys
-                of ``state_dict()``, ``steps`` an int >= 0 and each buffer a list of one real number per parameter.
+        Everything is checked before anything changes: ``state`` must be a mapping with exactly the keys
+        of ``state_dict()``, ``steps`` an int >= 0 and each buffer a list of one real number per parameter.
 
-                Raises:
-                    TypeError: ``state`` is no mapping, or a value is of the wrong kind.
-                    ValueError: the keys differ, ``steps`` is negative, or a buffer has the wrong length.
+        Raises:
+            TypeError: ``state`` is no mapping, or a value is of the wrong kind.
+            ValueError: the keys differ, ``steps`` is negative, or a buffer has the wrong length.
 
-                Examples:
-                    >>> import autograd
-        from autograd import Value
-                    >>> opt = Adam([Value(1.0), Value(2.0)])
-                    >>> opt.load_state_dict({"steps": 3, "m": [0.1, 0.2], "v": [0.01, 0.04]})
-                    >>> opt.steps, opt.m.tolist()
-                    (3, [0.1, 0.2])
-                    >>> opt.load_state_dict(5)
-                    Traceback (most recent call last):
-                    TypeError: Adam.load_state_dict: state must be a mapping (from state_dict()), got 5 (int)
+        Examples:
+            >>> from autograd import Value
+            >>> opt = Adam([Value(1.0), Value(2.0)])
+            >>> opt.load_state_dict({"steps": 3, "m": [0.1, 0.2], "v": [0.01, 0.04]})
+            >>> opt.steps, opt.m.tolist()
+            (3, [0.1, 0.2])
+            >>> opt.load_state_dict(5)
+            Traceback (most recent call last):
+            TypeError: Adam.load_state_dict: state must be a mapping (from state_dict()), got 5 (int)
         """
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, Mapping):
@@ -162,20 +159,19 @@ class Optimizer(abc.ABC):
 class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum and weight decay (``torch.optim.SGD``).
 
-        Formula (dampening 0, no Nesterov, as PyTorch's defaults):
-        ``g = grad + weight_decay * p``; ``buf = g`` on the first step, then ``buf = momentum * buf + g``;
-        ``p -= lr * buf`` (``p -= lr * g`` without momentum).
+    Formula (dampening 0, no Nesterov, as PyTorch's defaults):
+    ``g = grad + weight_decay * p``; ``buf = g`` on the first step, then ``buf = momentum * buf + g``;
+    ``p -= lr * buf`` (``p -= lr * g`` without momentum).
 
-        Examples:
-            >>> import autograd
-    from autograd import Value
-            >>> w = Value(1.0)
-            >>> opt = SGD([w], lr=0.1, momentum=0.9)
-            >>> w.grad = 2.0
-            >>> opt.step()          # buf = 2.0;             w = 1.0 - 0.1 * 2.0
-            >>> opt.step()          # buf = 0.9 * 2.0 + 2.0; w = 0.8 - 0.1 * 3.8
-            >>> round(w.data, 6)
-            0.42
+    Examples:
+        >>> from autograd import Value
+        >>> w = Value(1.0)
+        >>> opt = SGD([w], lr=0.1, momentum=0.9)
+        >>> w.grad = 2.0
+        >>> opt.step()          # buf = 2.0;             w = 1.0 - 0.1 * 2.0
+        >>> opt.step()          # buf = 0.9 * 2.0 + 2.0; w = 0.8 - 0.1 * 3.8
+        >>> round(w.data, 6)
+        0.42
     """
 
     # Plain SGD is one loop over the params (gathering grads into NumPy would cost more than the update:
@@ -213,19 +209,18 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam (``torch.optim.Adam`` with its defaults: L2 weight decay added to the gradient, no amsgrad).
 
-        Formula, at step ``t = 1, 2, ...``:
-        ``g = grad + weight_decay * p``; ``m = b1 * m + (1 - b1) * g``; ``v = b2 * v + (1 - b2) * g * g``;
-        ``m_hat = m / (1 - b1**t)``; ``v_hat = v / (1 - b2**t)``; ``p -= lr * m_hat / (sqrt(v_hat) + eps)``.
+    Formula, at step ``t = 1, 2, ...``:
+    ``g = grad + weight_decay * p``; ``m = b1 * m + (1 - b1) * g``; ``v = b2 * v + (1 - b2) * g * g``;
+    ``m_hat = m / (1 - b1**t)``; ``v_hat = v / (1 - b2**t)``; ``p -= lr * m_hat / (sqrt(v_hat) + eps)``.
 
-        Examples:
-            >>> import autograd
-    from autograd import Value
-            >>> w = Value(1.0)
-            >>> opt = Adam([w], lr=0.1)
-            >>> w.grad = 3.0
-            >>> opt.step()          # m_hat = 3, v_hat = 9: the first step moves lr * 3 / (3 + eps)
-            >>> round(w.data, 6)
-            0.9
+    Examples:
+        >>> from autograd import Value
+        >>> w = Value(1.0)
+        >>> opt = Adam([w], lr=0.1)
+        >>> w.grad = 3.0
+        >>> opt.step()          # m_hat = 3, v_hat = 9: the first step moves lr * 3 / (3 + eps)
+        >>> round(w.data, 6)
+        0.9
     """
 
     # Per-parameter state m, v is a NumPy array: the grads are gathered once per step and the update is
@@ -274,24 +269,23 @@ class Adam(Optimizer):
 class LinearLR:
     """Scale the learning rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` steps.
 
-        Formula, after ``k`` calls of ``step()``:
-        ``lr = base_lr * (start + (end - start) * min(k, total_iters) / total_iters)``, then constant.
-        Like ``torch.optim.lr_scheduler.LinearLR``: ``base_lr`` is the optimizer's lr at construction, the
-        factor for ``k = 0`` is applied at once, and ``step()`` goes after ``optimizer.step()``.
+    Formula, after ``k`` calls of ``step()``:
+    ``lr = base_lr * (start + (end - start) * min(k, total_iters) / total_iters)``, then constant.
+    Like ``torch.optim.lr_scheduler.LinearLR``: ``base_lr`` is the optimizer's lr at construction, the
+    factor for ``k = 0`` is applied at once, and ``step()`` goes after ``optimizer.step()``.
 
-        micrograd's demo schedule is ``lr = 1.0 - 0.9 * k / 100``:
+    micrograd's demo schedule is ``lr = 1.0 - 0.9 * k / 100``:
 
-        Examples:
-            >>> import autograd
-    from autograd import Value
-            >>> opt = SGD([Value(0.0)], lr=1.0)
-            >>> sched = LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=100)
-            >>> lrs = []
-            >>> for k in range(101):
-            ...     lrs.append(opt.lr)   # ... forward, backward, opt.step() ...
-            ...     sched.step()
-            >>> [round(lrs[k], 6) for k in (0, 1, 50, 100)], sched.get_last_lr() == [opt.lr]
-            ([1.0, 0.991, 0.55, 0.1], True)
+    Examples:
+        >>> from autograd import Value
+        >>> opt = SGD([Value(0.0)], lr=1.0)
+        >>> sched = LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=100)
+        >>> lrs = []
+        >>> for k in range(101):
+        ...     lrs.append(opt.lr)   # ... forward, backward, opt.step() ...
+        ...     sched.step()
+        >>> [round(lrs[k], 6) for k in (0, 1, 50, 100)], sched.get_last_lr() == [opt.lr]
+        ([1.0, 0.991, 0.55, 0.1], True)
     """
 
     def __init__(
