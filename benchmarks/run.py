@@ -267,7 +267,8 @@ def w6_jacobians(reps: int) -> Result:
 def w3_chains(quick: bool, sizes: list[int] | None = None) -> Result:
     """W3: a chain of n links (3n op nodes), forward + backward, each system timed whole and, within
     the same calls, its build and its backward apart (as op nodes per second). micrograd's recursive
-    sort cannot reach n = 10^4, so it runs at n = 250 too, beside the others, GC on and off."""
+    sort cannot reach n = 10^4, so it runs at n = 250 too, beside the others, GC on and off; glassgrad
+    runs both ways from n = 10^5, where the GC's full collections walk the growing chain again and again."""
     if sizes is None:
         sizes = [w.W3_MICROGRAD_N, 10_000, 100_000] + ([] if quick else [1_000_000])
     w3: Result = {}
@@ -281,6 +282,8 @@ def w3_chains(quick: bool, sizes: list[int] | None = None) -> Result:
     for n in sizes:
         makers: dict[str, Callable[[], w.Step]] = {}
         maker(f"glassgrad n={n}", w.w3_chain_glassgrad, n)
+        if n >= 100_000:  # where the GC's full collections, walking every node, are most of the build
+            maker(f"glassgrad n={n}, GC off", w.w3_chain_glassgrad, n, "off")
         maker(f"python floats n={n}", w.w3_chain_floats, n)
         if n <= 100_000:
             maker(f"torch 0-d n={n}", w.w3_chain_torch, n)
