@@ -841,7 +841,8 @@ class _Layers:
         self.watched: set[Value] = set()  # their inputs that are not leaves
 
     def step(self, node: Value) -> None:
-        """``node``'s step (its gradient a batch, or marked ``_Waiting``): done now, or held back."""
+        """``node``'s step (its number or its gradient a batch, or marked ``_Waiting``): done now, or
+        held back."""
         if node in self.watched:
             self.finish()  # what the held sums send it first
         g = node.grad
@@ -854,7 +855,6 @@ class _Layers:
             fn.into is ops.AFFINE.into  # a weighted sum (dot or w·x+b)
             and n
             and type(parents[0]._data) is float
-            and type(g) is not float
             and not any(map(_parents_of, parents[:-n]))  # its weights and bias are leaves
         ):
             xs = parents[-n:]
@@ -1176,8 +1176,11 @@ def dot(ws: Iterable[Value | float], xs: Iterable[Value | float], bias: Value | 
         (2.5, [3.0, 4.0], 1.0)
     """
     x = xs if type(xs) is Row else Row(_items(xs, "autograd.dot"), "autograd.dot")
-    weights = _items(ws, "autograd.dot")
-    params, data = _read(weights if bias is None else (*weights, bias), "autograd.dot")
+    if ws is xs and bias is None:  # (a sum of squares, as l2_penalty's: the inputs read once)
+        params, data = tuple(x), list(x.numbers)
+    else:
+        weights = _items(ws, "autograd.dot")
+        params, data = _read(weights if bias is None else (*weights, bias), "autograd.dot")
     n = len(data) - (bias is not None)
     if n != len(x):
         raise ValueError(f"autograd.dot needs two sequences of one length, got {n} and {len(x)}")
@@ -1251,32 +1254,47 @@ def affine(
     mode = this_thread.mode
     outer = mode.scope
     outs = []
+    Z = _sums(numbers, x.numbers)
+    A = _activations(activation, Z)
     try:
-        for p, z, where_j in zip(params, _sums(numbers, x.numbers), where, strict=True):
+        for p, z, a, where_j in zip(params, Z, A, where, strict=True):
             if where_j is not None:  # (what `with where_j:` does, without its calls)
                 where_j._place(outer)
                 mode.scope = where_j
             needs = type(p[0]) is not Constant or _needs(p + x)
             out = _node(ops.AFFINE, p + x, z, needs)
             if activation is not None:
-                out = _node(activation, (out,), activation.value(z), needs)
+                out = _node(activation, (out,), a, needs)
             outs.append(out)
     finally:
         mode.scope = outer
     return outs
 
 
-def _sums(rows: list[list[Any]], X: Any) -> list[Any]:
+def _sums(rows: list[list[Any]], X: Any) -> Any:
     """``w · x + b`` for each neuron's numbers ``w_1..w_n, b`` (a row of ``rows``) and the inputs' ``X``:
-    a neuron at a time, or in batched mode (``X`` a matrix, a row per input) one matrix product."""
+    a list, a neuron at a time; or in batched mode (``X`` a matrix, a row per input) one matrix
+    product, a row per neuron."""
     if type(X) is np.ndarray and rows and len(rows[0]) > 1:
         with contextlib.suppress(ValueError):  # (a weight or a bias that is a batch: one at a time)
             W = np.array(rows, dtype=np.float64)
             if W.ndim == 2:
                 with np.errstate(all="ignore"):  # IEEE results, no warnings, as elsewhere
-                    return list(W[:, :-1] @ X + W[:, -1:])
+                    return W[:, :-1] @ X + W[:, -1:]
     # (map stops at the shorter: w_1 x_1 + ... + w_n x_n, then + b; NumPy's broadcasting for batches)
     return [builtins.sum(map(operator.mul, r, X), r[-1]) for r in rows]
+
+
+def _activations(activation: Op | None, Z: Any) -> Any:
+    """The activation of each neuron's sum (None each, for no activation). On a matrix of sums (batched
+    mode) it runs once, as every op runs on a batch, number by number; an op of one's own that takes
+    only a float or a batch runs a row at a time."""
+    if activation is None:
+        return [None] * len(Z)
+    if type(Z) is np.ndarray:
+        with contextlib.suppress(TypeError):
+            return activation.value(Z)
+    return [activation.value(z) for z in Z]
 
 
 class Row(tuple):  # type: ignore[type-arg]

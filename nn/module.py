@@ -370,10 +370,7 @@ class Neuron(Module):
 
     def forward(self, x: Inputs) -> Value:
         """``activation(w . x + b)`` for one example of ``nin`` inputs (Values or numbers)."""
-        return self._output(_as_inputs(x, self.nin, "Neuron"))
-
-    def _output(self, x: Row) -> Value:
-        """``forward`` of inputs checked already: a Row of ``nin`` Values."""
+        x = _as_inputs(x, self.nin, "Neuron")  # a Row from a Layer passes straight through
         act = _ACTIVATIONS[self.activation]
         if self.fused:
             return autograd.affine([self.w], x, [self.b], act)[0]

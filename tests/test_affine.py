@@ -124,3 +124,20 @@ def test_a_layer_draws_the_graph_its_neurons_would_make_one_by_one() -> None:
     assert scopes[:4] == scopes[4:]
     assert [o.scope.name for o in together] == ["Neuron 0", "Neuron 1", "Neuron 2", "Neuron 3"]
     assert {o.scope.parent.name for o in together} == {"Layer"}
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_a_batched_layers_activations_are_each_neurons_own(own: bool) -> None:
+    """In batched mode the activation runs once on the layer's matrix of sums; an op of one's own, whose
+    value takes only a float or a batch, runs a neuron at a time: either way each neuron's number is
+    what its own activation node would compute."""
+    softsign = autograd.op(
+        "softsign", lambda x: x / (1.0 + abs(x)), grads=lambda out, x: ((1.0 + abs(x)) ** -2,)
+    )
+    activation = softsign if own else ops.TANH
+    W, b, _ = _layer(5, 3, 4)
+    columns = autograd.batch.columns(np.random.default_rng(5).normal(size=(6, 3)))
+    outs = autograd.affine(W, columns, b, activation)
+    for out in outs:
+        assert out.op == activation.name and out.data.shape == (6,)
+        np.testing.assert_array_equal(out.data, activation.value(out.parents[0].data))

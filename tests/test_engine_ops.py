@@ -139,3 +139,19 @@ def test_a_row_is_checked_and_read_once_and_dot_reads_through_it() -> None:
         autograd.Row([x, "4"])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="one length, got 1 and 2"):
         autograd.dot([w1], row, b)
+
+
+def test_a_sum_of_squares_reads_its_one_sequence_once_and_is_the_dot_of_two_copies() -> None:
+    batch = [Value(np.array([3.0, -2.0])), Value(np.array([1.0, 4.0]))]
+    for xs in ([Value(3.0), Value(-2.0), Value(0.5)], batch):
+        once, twice = autograd.dot(xs, xs), autograd.dot(list(xs), xs)
+        assert once.parents == twice.parents == (*xs, *xs)
+        np.testing.assert_array_equal(once.data, twice.data)
+        grads = []
+        for root in (once, twice):
+            for x in xs:
+                x.grad = 0.0
+            (root.batch_sum() if root.batch_size else root).backward()
+            grads.append([x.grad for x in xs])
+        np.testing.assert_array_equal(grads[0], grads[1])
+        np.testing.assert_array_equal(grads[0], [2.0 * x.data for x in xs])
