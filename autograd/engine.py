@@ -1234,7 +1234,7 @@ def affine(
     """
     x = xs if type(xs) is Row else Row(_items(xs, "autograd.affine"), "autograd.affine")
     rows, bs = _items(weights, "autograd.affine"), _items(biases, "autograd.affine")
-    where = list(_items(scopes, "autograd.affine")) if scopes is not None else [None] * len(rows)
+    where = _items(scopes, "autograd.affine") if scopes is not None else (None,) * len(rows)
     if not len(rows) == len(bs) == len(where):
         raise ValueError(
             f"autograd.affine needs a bias (and a scope) per row of weights, got {len(rows)} rows, "

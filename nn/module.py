@@ -446,15 +446,17 @@ class Layer(Module):
     def _forward_all(self, x: Inputs) -> list[Value]:
         """Each neuron's output in a list, even of one (what an MLP hands to its next layer)."""
         inputs = _as_inputs(x, self.nin, "Layer")
-        neurons = self.neurons
-        act = self.activation
-        if self.fused and all(type(n) is Neuron and n.fused and n.activation == act for n in neurons):
-            # neuron(inputs) for every neuron, in one call: the same nodes, in each neuron's scope
-            scopes = [n.__dict__.get("_scope") or n._in_scope() for n in neurons]
-            ws, bs = [n.w for n in neurons], [n.b for n in neurons]
-            outs = autograd.affine(ws, inputs, bs, _ACTIVATIONS[act], scopes=scopes)
+        neurons, act = self.neurons, self.activation
+        ws, bs, scopes = [], [], []  # neuron(inputs) for every neuron, in one call to affine:
+        for n in neurons:  # the same nodes, each in its neuron's scope (a Neuron as this layer made it)
+            if type(n) is not Neuron or not n.fused or n.activation != act:
+                outs = [neuron(inputs) for neuron in neurons]
+                break
+            ws.append(n.w)
+            bs.append(n.b)
+            scopes.append(n.__dict__.get("_scope") or n._in_scope())
         else:
-            outs = [neuron(inputs) for neuron in neurons]
+            outs = autograd.affine(ws, inputs, bs, _ACTIVATIONS[act], scopes=scopes)
         if LAYER_OUTPUTS.see is not None:
             LAYER_OUTPUTS.see(self, outs)
         return outs
