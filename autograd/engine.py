@@ -1210,7 +1210,8 @@ def affine(
 
     The graph is the same, one ``w·x+b`` node and one activation node per neuron; the inputs are read
     once for all the neurons (as a ``Row``), and each neuron costs a loop step rather than a few
-    function calls. ``nn.Layer`` computes its neurons with it.
+    function calls. In batched mode the sums are one matrix product and the activations one call on
+    it. ``nn.Layer`` computes its neurons with it.
 
     Args:
         weights: one row of ``len(xs)`` weights per neuron (Values or numbers).
@@ -1251,11 +1252,11 @@ def affine(
         values, data = _read((*row, b), "autograd.affine")
         params.append(values)
         numbers.append(data)
+    Z = _sums(numbers, x.numbers)
+    A = _activations(activation, Z)
     mode = this_thread.mode
     outer = mode.scope
     outs = []
-    Z = _sums(numbers, x.numbers)
-    A = _activations(activation, Z)
     try:
         for p, z, a, where_j in zip(params, Z, A, where, strict=True):
             if where_j is not None:  # (what `with where_j:` does, without its calls)
